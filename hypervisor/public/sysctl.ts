@@ -1,0 +1,85 @@
+// The engine's view of xen/include/public/sysctl.h: the structs the sysctl handlers take and
+// fill. Scalars are plain numbers; byte sizes that can pass 2^53 are bigint.
+export { XEN_SYSCTL_INTERFACE_VERSION, XEN_SYSCTL, XEN_SYSCTL_CPUPOOL_OP } from '../../proto/public/sysctl.js';
+import type { GuestHandle } from '../guest_handle.js';
+import type { XenctlBitmap } from '../bitmap.js';
+import type { xen_domctl_getdomaininfo } from './domctl.js';
+
+export interface xen_sysctl_physinfo {
+  threads_per_core: number;
+  cores_per_socket: number;
+  nr_cpus: number;
+  max_cpu_id: number;
+  nr_nodes: number;
+  max_node_id: number;
+  cpu_khz: number;
+  capabilities: number;
+  arch_capabilities: number;
+  pad: number;
+  total_pages: number;
+  free_pages: number;
+  scrub_pages: number;
+  outstanding_pages: number;
+  max_mfn: number;
+  hw_cap: number[];
+}
+
+export interface xen_sysctl_meminfo {
+  memsize: bigint;
+  memfree: bigint;
+}
+
+export interface xen_sysctl_numainfo {
+  num_nodes: number;
+  meminfo: GuestHandle<xen_sysctl_meminfo>;
+  distance: GuestHandle<number>;
+}
+
+export interface xen_sysctl_cputopo {
+  core: number;
+  socket: number;
+  node: number;
+}
+
+export interface xen_sysctl_cputopoinfo {
+  num_cpus: number;
+  cputopo: GuestHandle<xen_sysctl_cputopo>;
+}
+
+export interface xen_sysctl_getdomaininfolist {
+  first_domain: number;
+  max_domains: number;
+  buffer: GuestHandle<xen_domctl_getdomaininfo>;
+  num_domains: number;
+}
+
+export interface xen_sysctl_sched_id {
+  sched_id: number;
+}
+
+export interface xen_sysctl_cpupool_op {
+  op: number;
+  cpupool_id: number;
+  sched_id: number;
+  domid: number;
+  cpu: number;
+  n_dom: number;
+  cpumap: XenctlBitmap;
+}
+
+/** The sub-op payloads the engine implements, tagged by the union member Xen would use. */
+export type SysctlPayload =
+  | { kind: 'physinfo'; op: xen_sysctl_physinfo }
+  | { kind: 'numainfo'; op: xen_sysctl_numainfo }
+  | { kind: 'cputopoinfo'; op: xen_sysctl_cputopoinfo }
+  | { kind: 'getdomaininfolist'; op: xen_sysctl_getdomaininfolist }
+  | { kind: 'sched_id'; op: xen_sysctl_sched_id }
+  | { kind: 'cpupool_op'; op: xen_sysctl_cpupool_op }
+  /** A sub-op the engine does not implement yet: the payload is not decoded. */
+  | { kind: 'other' };
+
+export interface xen_sysctl {
+  cmd: number;
+  interface_version: number;
+  u: SysctlPayload;
+}

@@ -1,0 +1,2 @@
+// Hypercall numbers live with the public ABI.
+export { HYPERVISOR } from '../../proto/public/xen.js';

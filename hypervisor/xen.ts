@@ -1,0 +1,78 @@
+// The emulated hypervisor: host, heap, domains, clock, and the hypercall entry point.
+import { Bitmap } from './bitmap.js';
+import type { Clock, Rng } from './clock.js';
+import { ManualClock, SeededRng } from './clock.js';
+import { construct_dom0, DOM0_MAX_VCPUS_CAP_DEFAULT, DOM0_MEM_DEFAULT, parseDom0Mem } from './dom0_build.js';
+import type { Domain } from './domain.js';
+import { hypercall, type Hypercall } from './hypercall.js';
+import { Host } from './host.js';
+import { domid, type DomId } from './ids.js';
+import { Heap } from './page_alloc.js';
+import { TopologyError, type HostTopology } from './topology.js';
+
+export interface XenBootOptions {
+  topology: HostTopology;
+  /** Xen's dom0_mem= syntax, e.g. "4096M" or "4G,max:8G". */
+  dom0_mem?: string;
+  /** Default: the online CPUs, at most 8. */
+  dom0_max_vcpus?: number;
+  clock?: Clock;
+  rng?: Rng;
+}
+
+export class Xen {
+  readonly host: Host;
+  readonly heap: Heap;
+  readonly clock: Clock;
+  readonly rng: Rng;
+  /** The Xen command line the emulated host "booted" with (XENVER_commandline). */
+  readonly commandline: string;
+  /** Pool-0's CPUs: every online CPU. */
+  readonly cpupool0_cpus: Bitmap;
+  /** Set while a multicall runs (per-CPU mc_state in Xen). */
+  in_multicall = false;
+  private readonly domains = new Map<number, Domain>();
+
+  constructor(o: XenBootOptions) {
+    this.host = new Host(o.topology);
+    this.heap = new Heap(this.host);
+    this.clock = o.clock ?? new ManualClock();
+    this.rng = o.rng ?? new SeededRng(0);
+    this.cpupool0_cpus = this.host.cpu_online_map.clone();
+    const memText = o.dom0_mem ?? DOM0_MEM_DEFAULT;
+    const mem = parseDom0Mem(memText);
+    if (mem === null) throw new TopologyError(`dom0_mem '${memText}' is not [<size>][,max:<size>] with sizes like 4096M or 4G`);
+    const maxVcpus = o.dom0_max_vcpus ?? Math.min(this.host.cpu_online_map.weight(), DOM0_MAX_VCPUS_CAP_DEFAULT);
+    const dom0 = construct_dom0(this.host, this.heap, { mem, max_vcpus: maxVcpus });
+    if (typeof dom0 === 'string') throw new TopologyError(dom0);
+    this.domains.set(0, dom0);
+    this.commandline = `dom0_mem=${memText} dom0_max_vcpus=${maxVcpus} console=com1 sched=credit2`;
+  }
+
+  domain(id: DomId): Domain | undefined {
+    return this.domains.get(id);
+  }
+
+  /** The domain list in ascending domid order (domlist_insert keeps it sorted). */
+  domains_in_order(): Domain[] {
+    return [...this.domains.values()].sort((a, b) => a.domain_id - b.domain_id);
+  }
+
+  control_domain(): Domain {
+    return this.domains.get(0)!;
+  }
+
+  /** Where the shared info page sits: the frame after the last RAM frame (a stable, unused MFN). */
+  shared_info_frame(d: Domain): number {
+    return this.host.max_page + d.domain_id;
+  }
+
+  /** Issues one hypercall as domain `caller`; -ESRCH-free: an unknown caller is refused. */
+  hypercall(caller: DomId, call: Hypercall): number {
+    const d = this.domains.get(caller);
+    if (d === undefined) throw new RangeError(`no domain ${caller} to issue a hypercall`);
+    return hypercall(this, d, call);
+  }
+}
+
+export { domid };

@@ -1,0 +1,13 @@
+// Original file: proto/xen/sysctl.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface xen_sysctl_meminfo {
+  'memsize'?: (number | string | Long);
+  'memfree'?: (number | string | Long);
+}
+
+export interface xen_sysctl_meminfo__Output {
+  'memsize': (string);
+  'memfree': (string);
+}

@@ -1,0 +1,35 @@
+// Constants of xen/include/public/domctl.h, shared by the hypervisor and the tools.
+export const XEN_DOMCTL_INTERFACE_VERSION = 0x18; // Xen 4.22
+
+export const XEN_DOMCTL = {
+  createdomain: 1,
+  destroydomain: 2,
+  pausedomain: 3,
+  unpausedomain: 4,
+  getdomaininfo: 5,
+  setvcpuaffinity: 9,
+  max_mem: 11,
+  getvcpuinfo: 14,
+  max_vcpus: 15,
+  getvcpuaffinity: 25,
+  setnodeaffinity: 68,
+  getnodeaffinity: 69,
+  setvnumainfo: 74,
+  claim_memory: 91,
+  numa_op: 92,
+} as const;
+
+/** XEN_DOMINF_* flags of getdomaininfo. */
+export const XEN_DOMINF = {
+  dying: 1 << 0,
+  hvm_guest: 1 << 1,
+  shutdown: 1 << 2,
+  paused: 1 << 3,
+  blocked: 1 << 4,
+  running: 1 << 5,
+  debugged: 1 << 6,
+  xs_domain: 1 << 7,
+  hap: 1 << 8,
+} as const;
+
+export const XEN_INVALID_MAX_VCPU_ID = 0xffffffff;

@@ -1,0 +1,32 @@
+// Guest handles and xenctl_bitmaps between the wire and the engine.
+import type { XenctlBitmap } from '../hypervisor/bitmap.js';
+import { GuestHandle } from '../hypervisor/guest_handle.js';
+import type { xenctl_bitmap__Output } from '../proto/generated/xen/xenctl_bitmap.js';
+import type { xenctl_bitmap } from '../proto/generated/xen/xenctl_bitmap.js';
+
+/** An absent handle message is a NULL handle; a present one is the caller's buffer. */
+export function handleIn<W, T>(h: { buf: W[] } | null | undefined, conv: (w: W) => T): GuestHandle<T> {
+  return h === null || h === undefined ? GuestHandle.null<T>() : new GuestHandle<T>(h.buf.map(conv));
+}
+
+/** An OUT-only buffer: Xen never reads it, so only its presence (non-NULL) matters. */
+export function outOnly<T>(h: object | null | undefined): GuestHandle<T> {
+  return h === null || h === undefined ? GuestHandle.null<T>() : new GuestHandle<T>([]);
+}
+
+/** The reply side: only a buffer Xen wrote appears. */
+export function handleOut<T, W>(h: GuestHandle<T>, conv: (t: T) => W): { buf: W[] } | null {
+  return h.written === null ? null : { buf: h.written.map(conv) };
+}
+
+export function bitmapIn(b: xenctl_bitmap__Output | null | undefined): XenctlBitmap {
+  return {
+    bitmap: b?.bitmap ? new Uint8Array(b.bitmap.buf) : null,
+    nr_bits: b?.nr_bits ?? 0,
+    written: null,
+  };
+}
+
+export function bitmapOut(b: XenctlBitmap): xenctl_bitmap {
+  return { nr_bits: b.nr_bits, bitmap: b.written === null ? null : { buf: Buffer.from(b.written) } };
+}

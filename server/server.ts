@@ -1,0 +1,85 @@
+// The gRPC server: the Hypervisor service plus reflection and health, all from one package
+// definition, with every transport limit set explicitly.
+import * as grpc from '@grpc/grpc-js';
+import type { PackageDefinition, MethodDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import type { Xen } from '../hypervisor/xen.js';
+import { loadHypervisorPackage } from '../proto/load.js';
+import { checkAddress, isUnix } from './address.js';
+import {
+  KEEPALIVE_TIME_MS,
+  KEEPALIVE_TIMEOUT_MS,
+  MAX_CONCURRENT_STREAMS,
+  MAX_CONNECTION_IDLE_MS,
+  MAX_RECEIVE_MESSAGE_BYTES,
+  MAX_SEND_MESSAGE_BYTES,
+} from './limits.js';
+import { hypervisorHandlers, UNDECODABLE } from './service.js';
+
+export const HYPERVISOR_SERVICE = 'xen.Hypervisor';
+
+export const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_SEND_MESSAGE_BYTES,
+  'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
+  'grpc.keepalive_time_ms': KEEPALIVE_TIME_MS,
+  'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
+  'grpc.max_connection_idle_ms': MAX_CONNECTION_IDLE_MS,
+};
+
+/**
+ * grpc-js answers INTERNAL when a request does not decode; we want INVALID_ARGUMENT, so the
+ * deserializer hands the handler a marker instead of throwing.
+ */
+function tolerantService(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const out: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const [name, m] of Object.entries(def)) {
+    const md = m as MethodDefinition<unknown, unknown>;
+    out[name] = {
+      ...md,
+      requestDeserialize: (buf: Buffer) => {
+        try {
+          return md.requestDeserialize(buf);
+        } catch (e) {
+          return { [UNDECODABLE]: `request does not decode as ${md.path}: ${(e as Error).message}` };
+        }
+      },
+    };
+  }
+  return out as unknown as grpc.ServiceDefinition;
+}
+
+export interface RunningServer {
+  /** The bound address (the real port when asked for port 0). */
+  address: string;
+  server: grpc.Server;
+  health: HealthImplementation;
+  close(): Promise<void>;
+}
+
+export async function startServer(xen: Xen, listen: string): Promise<RunningServer> {
+  const bad = checkAddress(listen);
+  if (bad !== null) throw new Error(bad);
+  const { definition, proto } = loadHypervisorPackage([healthProtoPath]);
+  const server = new grpc.Server(SERVER_OPTIONS);
+  server.addService(tolerantService(proto.xen.Hypervisor.service), hypervisorHandlers(xen) as unknown as grpc.UntypedServiceImplementation);
+  new ReflectionService(definition as PackageDefinition).addToServer(server);
+  const health = new HealthImplementation({ '': 'SERVING', [HYPERVISOR_SERVICE]: 'SERVING' });
+  health.addToServer(server);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+  const address = isUnix(listen) ? listen : listen.replace(/:\d+$/, `:${port}`);
+  return {
+    address,
+    server,
+    health,
+    close: () =>
+      new Promise<void>((resolve) => {
+        health.setStatus('', 'NOT_SERVING');
+        health.setStatus(HYPERVISOR_SERVICE, 'NOT_SERVING');
+        server.tryShutdown(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,96 @@
+// The Hypervisor gRPC service: decode, run in the engine as the calling domain, encode.
+// Nothing here knows Xen semantics; that all lives in hypervisor/.
+import * as grpc from '@grpc/grpc-js';
+import type { Hypercall } from '../hypervisor/hypercall.js';
+import type { DomId } from '../hypervisor/ids.js';
+import { HYPERVISOR } from '../hypervisor/public/xen.js';
+import type { Xen } from '../hypervisor/xen.js';
+import type { HypervisorHandlers } from '../proto/generated/xen/Hypervisor.js';
+import type { multicall_entry__Output } from '../proto/generated/xen/multicall_entry.js';
+import { Malformed } from './codec.js';
+import { domctlIn, domctlOut } from './codec_domctl.js';
+import { memoryOpIn, memoryOpOut } from './codec_memory.js';
+import { entriesIn, entryIn, entryOut } from './codec_multicall.js';
+import { sysctlIn, sysctlOut } from './codec_sysctl.js';
+import { versionIn, versionOut } from './codec_version.js';
+
+/** A request whose bytes did not decode; the handler answers INVALID_ARGUMENT. */
+export const UNDECODABLE = Symbol('undecodable');
+export interface Undecodable {
+  [UNDECODABLE]: string;
+}
+
+function statusOf(e: unknown): Partial<grpc.StatusObject> {
+  if (e instanceof Malformed) return { code: grpc.status.INVALID_ARGUMENT, details: e.message };
+  return { code: grpc.status.INTERNAL, details: `xenemu internal error: ${(e as Error).message ?? String(e)}` };
+}
+
+/** Every request is made as a domain; until the privilege issue, always the control domain. */
+function callerOf(xen: Xen): DomId {
+  return xen.control_domain().domain_id;
+}
+
+type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
+
+function unary<Req, Res>(run: (req: Req) => Res): Unary<Req, Res> {
+  return (call, callback) => {
+    const req = call.request as Req | Undecodable;
+    if (typeof req === 'object' && req !== null && UNDECODABLE in req) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: req[UNDECODABLE] });
+      return;
+    }
+    try {
+      callback(null, run(req as Req));
+    } catch (e) {
+      callback(statusOf(e));
+    }
+  };
+}
+
+function run(xen: Xen, c: Hypercall): number {
+  return xen.hypercall(callerOf(xen), c);
+}
+
+export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
+  return {
+    domctl: unary((req) => {
+      const args = domctlIn(req);
+      const rc = run(xen, { op: HYPERVISOR.domctl, args });
+      return { rc: String(rc), op: domctlOut(args) };
+    }),
+    sysctl: unary((req) => {
+      const args = sysctlIn(req);
+      const rc = run(xen, { op: HYPERVISOR.sysctl, args });
+      return { rc: String(rc), op: sysctlOut(args) };
+    }),
+    memory_op: unary((req) => {
+      const args = memoryOpIn(req);
+      const rc = run(xen, { op: HYPERVISOR.memory_op, args });
+      return { rc: String(rc), op: memoryOpOut(args) };
+    }),
+    xen_version: unary((req) => {
+      const args = versionIn(req);
+      const rc = run(xen, { op: HYPERVISOR.xen_version, args });
+      return { rc: String(rc), op: versionOut(args) };
+    }),
+    multicall: unary((req) => {
+      const entries = entriesIn(req.call_list);
+      const rc = run(xen, { op: HYPERVISOR.multicall, args: entries });
+      return { rc: String(rc), call_list: entries.map(entryOut) };
+    }),
+    hypercall_stream: (stream) => {
+      // One stream is one vCPU issuing hypercalls: in order, each answered before the next.
+      stream.on('data', (req: multicall_entry__Output | Undecodable) => {
+        try {
+          if (UNDECODABLE in req) throw new Malformed(req[UNDECODABLE]);
+          const entry = { call: entryIn(req), result: 0 };
+          entry.result = run(xen, entry.call);
+          stream.write(entryOut(entry));
+        } catch (e) {
+          stream.emit('error', statusOf(e));
+        }
+      });
+      stream.on('end', () => stream.end());
+    },
+  };
+}
