@@ -20,6 +20,8 @@ export const XEN_COMPILE_INFO: xen_compile_info = {
   compile_date: 'Tue Nov 17 12:00:00 UTC 2026',
 };
 export const XEN_CHANGESET = 'xenemu emulated build';
+/** A fixed 20-byte GNU build id (as sha1 build ids are). */
+export const XEN_BUILD_ID = Uint8Array.from({ length: 20 }, (_, i) => (0x5e + i * 37) & 0xff);
 
 export interface VersionResult {
   rc: number;
@@ -45,6 +47,8 @@ export function do_xen_version(cmd: number, commandline: string): VersionResult 
       return { rc: PAGE_SIZE, out: { kind: 'none' } };
     case XENVER.commandline:
       return { rc: 0, out: { kind: 'commandline', value: commandline } };
+    case XENVER.build_id:
+      return { rc: XEN_BUILD_ID.length, out: { kind: 'build_id', value: XEN_BUILD_ID } };
     default:
       return { rc: neg('ENOSYS'), out: { kind: 'none' } };
   }

@@ -16,6 +16,8 @@ export function versionOut(v: xen_version_op): Wire {
       return { cmd: v.cmd, platform_parameters: { virt_start: str64(o.virt_start) } };
     case 'compile_info':
       return { cmd: v.cmd, compile_info: o.value };
+    case 'build_id':
+      return { cmd: v.cmd, build_id: Buffer.from(o.value) };
     default:
       return { cmd: v.cmd, [o.kind]: o.value };
   }

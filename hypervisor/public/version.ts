@@ -15,4 +15,5 @@ export type XenVersionOut =
   | { kind: 'capabilities'; value: string }
   | { kind: 'changeset'; value: string }
   | { kind: 'platform_parameters'; virt_start: bigint }
-  | { kind: 'commandline'; value: string };
+  | { kind: 'commandline'; value: string }
+  | { kind: 'build_id'; value: Uint8Array };

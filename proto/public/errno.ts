@@ -3,6 +3,7 @@ export const XEN_ERRNO = {
   EPERM: 1,
   ENOENT: 2,
   ESRCH: 3,
+  EIO: 5,
   ENXIO: 6,
   E2BIG: 7,
   EAGAIN: 11,

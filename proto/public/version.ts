@@ -8,4 +8,5 @@ export const XENVER = {
   platform_parameters: 5,
   pagesize: 7,
   commandline: 9,
+  build_id: 10,
 } as const;

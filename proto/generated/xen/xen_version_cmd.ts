@@ -9,6 +9,7 @@ export const xen_version_cmd = {
   XENVER_platform_parameters: 'XENVER_platform_parameters',
   XENVER_pagesize: 'XENVER_pagesize',
   XENVER_commandline: 'XENVER_commandline',
+  XENVER_build_id: 'XENVER_build_id',
 } as const;
 
 export type xen_version_cmd =
@@ -28,5 +29,7 @@ export type xen_version_cmd =
   | 7
   | 'XENVER_commandline'
   | 9
+  | 'XENVER_build_id'
+  | 10
 
 export type xen_version_cmd__Output = typeof xen_version_cmd[keyof typeof xen_version_cmd]

@@ -11,7 +11,8 @@ export interface xen_version_op {
   'changeset'?: (string);
   'platform_parameters'?: (_xen_xen_platform_parameters | null);
   'commandline'?: (string);
-  'arg'?: "extraversion"|"compile_info"|"capabilities"|"changeset"|"platform_parameters"|"commandline";
+  'build_id'?: (Buffer | Uint8Array | string);
+  'arg'?: "extraversion"|"compile_info"|"capabilities"|"changeset"|"platform_parameters"|"commandline"|"build_id";
 }
 
 export interface xen_version_op__Output {
@@ -22,5 +23,6 @@ export interface xen_version_op__Output {
   'changeset'?: (string);
   'platform_parameters'?: (_xen_xen_platform_parameters__Output | null);
   'commandline'?: (string);
-  'arg'?: "extraversion"|"compile_info"|"capabilities"|"changeset"|"platform_parameters"|"commandline";
+  'build_id'?: (Buffer);
+  'arg'?: "extraversion"|"compile_info"|"capabilities"|"changeset"|"platform_parameters"|"commandline"|"build_id";
 }

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// `xenemu`: TypeScript sources run directly through tsx's loader, so no build step is needed.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../cli/xenemu.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,13 @@
+// Process-facing pieces shared by the CLIs: output streams and the local uname.
+import os from 'node:os';
+import type { Out, Uname } from './xl_info.js';
+
+export const processOut: Out = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+};
+
+/** uname(2) of the machine xl runs on: xl runs in dom0, and this machine plays dom0. */
+export function localUname(): Uname {
+  return { nodename: os.hostname(), release: os.release(), version: os.version(), machine: os.machine() };
+}

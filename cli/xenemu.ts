@@ -1,0 +1,104 @@
+// xenemu: serve an emulated Xen host, and run xl against it (`xenemu xl ...`).
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { DEFAULT_PRESET, PRESET_NAMES } from '../hypervisor/presets.js';
+import { TopologyError } from '../hypervisor/topology.js';
+import { Xen } from '../hypervisor/xen.js';
+import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
+import { isLoopback } from '../server/address.js';
+import { MonotonicClock } from '../server/clock.js';
+import { startServer } from '../server/server.js';
+import { loadTopology } from './topology_source.js';
+import { main as xlMain } from './xl.js';
+
+/** Time allowed for in-flight calls to finish on SIGINT/SIGTERM before the server is forced down. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 16383) throw new InvalidArgumentError('must be a whole number from 1 to 16383');
+  return n;
+}
+
+interface ServeOpts {
+  topology: string;
+  listen: string;
+  dom0Mem?: string;
+  dom0MaxVcpus?: number;
+  allowRemote?: boolean;
+}
+
+function banner(xen: Xen, address: string): string {
+  const h = xen.host;
+  const d0 = xen.control_domain();
+  const gib = (pages: number): string => `${(pages / 262144).toFixed(pages % 262144 === 0 ? 0 : 1)} GiB`;
+  return [
+    `xenemu: emulated Xen 4.22 host '${h.topology.name}'`,
+    `  ${h.node_online_map.weight()} NUMA nodes, ${h.cpu_online_map.weight()} CPUs, ${gib(h.total_pages)} RAM`,
+    `  dom0: ${d0.tot_pages / 256} MiB, ${d0.max_vcpus} vCPUs; free ${gib(xen.heap.total_avail_pages)}`,
+    `  listening on ${address} (clients: --address ${address} or ${ADDRESS_ENV}=${address})`,
+    '',
+  ].join('\n');
+}
+
+async function serve(o: ServeOpts): Promise<number> {
+  if (!isLoopback(o.listen) && o.allowRemote !== true) {
+    process.stderr.write(`xenemu: refusing to listen on non-loopback address ${o.listen} without --allow-remote\n`);
+    return 1;
+  }
+  let xen: Xen;
+  try {
+    xen = new Xen({
+      topology: loadTopology(o.topology),
+      ...(o.dom0Mem === undefined ? {} : { dom0_mem: o.dom0Mem }),
+      ...(o.dom0MaxVcpus === undefined ? {} : { dom0_max_vcpus: o.dom0MaxVcpus }),
+      clock: new MonotonicClock(),
+    });
+  } catch (e) {
+    if (e instanceof TopologyError) {
+      process.stderr.write(`xenemu: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (!isLoopback(o.listen)) process.stderr.write(`xenemu: WARNING: serving on ${o.listen}; anyone who can reach it controls the emulated host\n`);
+  const running = await startServer(xen, o.listen);
+  process.stdout.write(banner(xen, running.address));
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string): void => {
+      process.stdout.write(`xenemu: ${sig}, shutting down\n`);
+      const force = setTimeout(() => running.server.forceShutdown(), SHUTDOWN_GRACE_MS);
+      void running.close().then(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}
+
+export async function main(args: string[]): Promise<number> {
+  if (args[0] === 'xl') return xlMain(args.slice(1));
+  let code = 0;
+  const program = new Command('xenemu').description('An emulated Xen hypervisor (NUMA, memory, domains) served over gRPC').exitOverride();
+  program
+    .command('serve')
+    .description('serve an emulated host')
+    .option('--topology <preset|file>', `a preset (${PRESET_NAMES.join(', ')}), a JSON topology file, or saved 'xl info -n' output`, DEFAULT_PRESET)
+    .option('--listen <addr>', 'HOST:PORT or unix:PATH', DEFAULT_ADDRESS)
+    .option('--dom0-mem <size>', "Xen's dom0_mem= syntax, e.g. 4096M or 4G,max:8G (default 4096M)")
+    .option('--dom0-max-vcpus <n>', 'dom0 vCPUs (default: online CPUs, at most 8)', positiveInt)
+    .option('--allow-remote', 'allow a non-loopback --listen address')
+    .action(async (o: ServeOpts) => {
+      code = await serve(o);
+    });
+  program.command('xl').description('run xl against the server (same as the xl command)').allowUnknownOption().argument('[args...]');
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    throw e;
+  }
+  return code;
+}

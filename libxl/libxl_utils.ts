@@ -1,0 +1,86 @@
+// libxl_bitmap and host-size helpers (tools/libs/light/libxl_utils.c).
+import { xc_get_max_cpus, xc_get_max_nodes, xc_get_online_cpus } from '../libxc/xenctrl.js';
+import { LibxlError } from './libxl_error.js';
+import type { libxl_ctx } from './libxl.js';
+
+/** libxl_bitmap: `size` bytes; bit n in map[n/8], mask 1 << (n%8). */
+export interface libxl_bitmap {
+  size: number;
+  map: Uint8Array;
+}
+
+export function libxl_bitmap_alloc(n_bits: number): libxl_bitmap {
+  const size = (n_bits + 7) >> 3;
+  return { size, map: new Uint8Array(size) };
+}
+
+/** Setting or testing a bit beyond the map is a silent no-op (libxl_bitmap_set / _test). */
+export function libxl_bitmap_set(b: libxl_bitmap, bit: number): void {
+  if (bit >= 0 && bit < b.size * 8) b.map[bit >> 3]! |= 1 << (bit & 7);
+}
+
+export function libxl_bitmap_reset(b: libxl_bitmap, bit: number): void {
+  if (bit >= 0 && bit < b.size * 8) b.map[bit >> 3]! &= ~(1 << (bit & 7));
+}
+
+export function libxl_bitmap_test(b: libxl_bitmap, bit: number): boolean {
+  return bit >= 0 && bit < b.size * 8 && (b.map[bit >> 3]! & (1 << (bit & 7))) !== 0;
+}
+
+export function libxl_bitmap_set_any(b: libxl_bitmap): void {
+  b.map.fill(0xff);
+}
+
+export function libxl_bitmap_set_none(b: libxl_bitmap): void {
+  b.map.fill(0);
+}
+
+export function libxl_bitmap_count_set(b: libxl_bitmap): number {
+  let n = 0;
+  for (let i = 0; i < b.size * 8; i++) if (libxl_bitmap_test(b, i)) n++;
+  return n;
+}
+
+export function libxl_bitmap_is_full(b: libxl_bitmap): boolean {
+  return b.map.every((x) => x === 0xff);
+}
+
+export function libxl_bitmap_is_empty(b: libxl_bitmap): boolean {
+  return b.map.every((x) => x === 0);
+}
+
+/** "0x" then the bytes from most to least significant, %02x each. */
+export function libxl_bitmap_to_hex_string(b: libxl_bitmap): string {
+  return `0x${[...b.map].reverse().map((x) => x.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** libxl_get_max_cpus / _nodes / _online_cpus: a libxc failure is ERROR_FAIL. */
+async function orFail<T>(what: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw new LibxlError('ERROR_FAIL', `${what}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+export function libxl_get_max_cpus(ctx: libxl_ctx): Promise<number> {
+  return orFail('libxl_get_max_cpus', xc_get_max_cpus(ctx.xch));
+}
+
+export function libxl_get_max_nodes(ctx: libxl_ctx): Promise<number> {
+  return orFail('libxl_get_max_nodes', xc_get_max_nodes(ctx.xch));
+}
+
+export function libxl_get_online_cpus(ctx: libxl_ctx): Promise<number> {
+  return orFail('libxl_get_online_cpus', xc_get_online_cpus(ctx.xch));
+}
+
+/** libxl_cpu_bitmap_alloc(ctx, map, 0): sized for every possible CPU. */
+export async function libxl_cpu_bitmap_alloc(ctx: libxl_ctx, max_cpus = 0): Promise<libxl_bitmap> {
+  return libxl_bitmap_alloc(max_cpus > 0 ? max_cpus : await libxl_get_max_cpus(ctx));
+}
+
+/** libxl_node_bitmap_alloc(ctx, map, 0): sized for MAX_NUMNODES (64 on x86). */
+export async function libxl_node_bitmap_alloc(ctx: libxl_ctx, max_nodes = 0): Promise<libxl_bitmap> {
+  return libxl_bitmap_alloc(max_nodes > 0 ? max_nodes : await libxl_get_max_nodes(ctx));
+}
