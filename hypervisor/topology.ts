@@ -1,6 +1,6 @@
 // The host as firmware describes it to Xen at boot: SRAT (node memory and CPUs), SLIT
 // (distances), MADT (CPUs), E820 (RAM ranges). Everything the emulated host is built from.
-import { MAX_NUMNODES, NR_CPUS_DEFAULT, NR_CPUS_MAX, LOCAL_DISTANCE, NUMA_NO_DISTANCE } from './numa.js';
+import { MAX_NUMNODES, NR_CPUS_MAX, LOCAL_DISTANCE, NUMA_NO_DISTANCE } from './numa.js';
 
 /** A RAM range in page frames, [start_mfn, end_mfn). */
 export interface MemRange {

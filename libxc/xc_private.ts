@@ -47,6 +47,20 @@ export class xc_interface {
 /** How long xc_interface_open waits for the server before failing, as opening privcmd would. */
 export const OPEN_TIMEOUT_MS = 5_000;
 
+/** Waits for READY; a refused connection (TRANSIENT_FAILURE) fails at once rather than at the deadline. */
+function connect(channel: grpc.Channel, deadline: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (): void => {
+      const state = channel.getConnectivityState(true);
+      if (state === grpc.connectivityState.READY) return resolve();
+      if (state === grpc.connectivityState.TRANSIENT_FAILURE) return reject(new Error('connection failed'));
+      if (state === grpc.connectivityState.SHUTDOWN) return reject(new Error('channel shut down'));
+      channel.watchConnectivityState(state, deadline, (err) => (err ? reject(new Error('timed out')) : step()));
+    };
+    step();
+  });
+}
+
 /**
  * xc_interface_open: the address comes from the argument, $XENEMU_ADDRESS, or the default.
  * Fails (XenError EIO) if no server answers there, as C fails without /dev/xen/privcmd.
@@ -54,7 +68,7 @@ export const OPEN_TIMEOUT_MS = 5_000;
 export async function xc_interface_open(address?: string): Promise<xc_interface> {
   const xch = new xc_interface(address ?? process.env[ADDRESS_ENV] ?? DEFAULT_ADDRESS);
   try {
-    await new Promise<void>((resolve, reject) => xch.client.waitForReady(Date.now() + OPEN_TIMEOUT_MS, (e) => (e ? reject(e) : resolve())));
+    await connect(xch.client.getChannel(), Date.now() + OPEN_TIMEOUT_MS);
   } catch (e) {
     xch.client.close();
     throw XenError.of('xc_interface_open', 'EIO', `no xenemu server at ${xch.address}: ${(e as Error).message}`);

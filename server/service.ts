@@ -32,7 +32,7 @@ function callerOf(xen: Xen): DomId {
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
-function unary<Req, Res>(run: (req: Req) => Res): Unary<Req, Res> {
+function unary<Req, Res>(handle: (req: Req) => Res): Unary<Req, Res> {
   return (call, callback) => {
     const req = call.request as Req | Undecodable;
     if (typeof req === 'object' && req !== null && UNDECODABLE in req) {
@@ -40,7 +40,7 @@ function unary<Req, Res>(run: (req: Req) => Res): Unary<Req, Res> {
       return;
     }
     try {
-      callback(null, run(req as Req));
+      callback(null, handle(req as Req));
     } catch (e) {
       callback(statusOf(e));
     }

@@ -1,0 +1,91 @@
+// `xl info` and `xl info -n` over the wire, against golden output (tools/xl/xl_info.c:
+// print_info, output_physinfo, output_topologyinfo, output_numainfo, output_xeninfo).
+// UPDATE_GOLDEN=1 rewrites the files; review the diff before committing.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../cli/xl.js';
+import { capture, FIXED_UNAME, startHost, type Host } from './harness.js';
+
+async function xl(h: Host, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const c = capture();
+  const code = await main(['--address', h.address, ...args], { out: c.out, uname: FIXED_UNAME });
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+function golden(name: string, actual: string): string {
+  const file = new URL(`./golden/${name}`, import.meta.url);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+  return readFileSync(file, 'utf8');
+}
+
+for (const preset of ['4node', '8node-amd']) {
+  describe(`xl info on the ${preset} preset`, () => {
+    let h: Host;
+    beforeAll(async () => {
+      h = await startHost(preset);
+    });
+    afterAll(async () => h.close());
+
+    it('xl info -n matches the golden output', async () => {
+      const r = await xl(h, 'info', '-n');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(golden(`xl-info-n-${preset}.txt`, r.stdout));
+    });
+
+    it('xl info matches the golden output', async () => {
+      const r = await xl(h, 'info');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(golden(`xl-info-${preset}.txt`, r.stdout));
+    });
+  });
+}
+
+describe('xl info details', () => {
+  let h: Host;
+  beforeAll(async () => {
+    h = await startHost('4node');
+  });
+  afterAll(async () => h.close());
+
+  it('pads every key to 23 characters, in Xen order (output_nodeinfo, output_physinfo, output_xeninfo)', async () => {
+    const keys = (await xl(h, 'info')).stdout.split('\n').filter(Boolean).map((l) => l.slice(0, 25));
+    expect(keys.every((k) => /^[a-z_]{1,23} *: $/.test(k) && k.length === 25)).toBe(true);
+    expect(keys.map((k) => k.split(' ')[0])).toEqual([
+      'host', 'release', 'version', 'machine', 'nr_cpus', 'max_cpu_id', 'nr_nodes', 'cores_per_socket',
+      'threads_per_core', 'cpu_mhz', 'hw_caps', 'virt_caps', 'total_memory', 'free_memory', 'sharing_freed_memory',
+      'sharing_used_memory', 'outstanding_claims', 'free_cpus', 'xen_major', 'xen_minor', 'xen_extra', 'xen_version',
+      'xen_caps', 'xen_scheduler', 'xen_pagesize', 'platform_params', 'xen_changeset', 'xen_commandline',
+      'cc_compiler', 'cc_compile_by', 'cc_compile_domain', 'cc_compile_date', 'build_id', 'xend_config_format',
+    ]);
+  });
+
+  it('xl info <name> prints only the value (maybe_printf)', async () => {
+    expect((await xl(h, 'info', 'nr_nodes')).stdout).toBe('4\n');
+    expect((await xl(h, 'info', 'xen_version')).stdout).toBe('4.22.0\n');
+  });
+
+  it('xl info <prefix> prints every line that starts with it, as maybe_printf matches prefixes', async () => {
+    // free_memory: 256 GiB less dom0's 4 GiB; free_cpus: Pool-0 holds every CPU.
+    expect((await xl(h, 'info', 'free')).stdout).toBe('258048\n0\n');
+  });
+
+  it('xl info <unknown> prints nothing and exits 0', async () => {
+    const r = await xl(h, 'info', 'no_such_key');
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('xl info -n ignores a name and prints everything', async () => {
+    const r = await xl(h, 'info', '-n', 'nr_nodes');
+    expect(r.stdout).toContain('numa_info              :\n');
+    expect(r.stdout).toContain('nr_cpus                : 64\n');
+  });
+
+  it('xl fails with "cannot init xl context" when no server answers', async () => {
+    const c = capture();
+    const code = await main(['--address', '127.0.0.1:1', 'info'], { out: c.out, uname: FIXED_UNAME });
+    expect(code).toBe(1);
+    expect(c.stderr()).toMatch(/^cannot init xl context\n/);
+    expect(c.stdout()).toBe('');
+  });
+});
