@@ -48,7 +48,7 @@ export class xc_interface {
 export const OPEN_TIMEOUT_MS = 5_000;
 
 /** Waits for READY; a refused connection (TRANSIENT_FAILURE) fails at once rather than at the deadline. */
-function connect(channel: grpc.Channel, deadline: number): Promise<void> {
+function connect(channel: ReturnType<grpc.Client['getChannel']>, deadline: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const step = (): void => {
       const state = channel.getConnectivityState(true);

@@ -71,8 +71,9 @@ describe('reflection and health', () => {
     const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { reflection: { v1: { ServerReflection: grpc.ServiceClientConstructor } } } };
     const client = new pkg.grpc.reflection.v1.ServerReflection(h.address, grpc.credentials.createInsecure());
     const names = await new Promise<string[]>((resolve, reject) => {
-      const call = client.ServerReflectionInfo() as grpc.ClientDuplexStream<unknown, { list_services_response?: { service: { name: string }[] } }>;
-      call.on('data', (r) => {
+      const open = (client as unknown as { ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, { list_services_response?: { service: { name: string }[] } }> }).ServerReflectionInfo;
+      const call = open.call(client);
+      call.on('data', (r: { list_services_response?: { service: { name: string }[] } }) => {
         resolve((r.list_services_response?.service ?? []).map((s) => s.name).sort());
         call.end();
       });
@@ -86,7 +87,7 @@ describe('reflection and health', () => {
   it('health answers SERVING for the server and for xen.Hypervisor', async () => {
     const def = protoLoader.loadSync(healthProtoPath, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
     const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
-    const client = new pkg.grpc.health.v1.Health(h.address, grpc.credentials.createInsecure()) as grpc.Client & {
+    const client = new pkg.grpc.health.v1.Health(h.address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
       Check(req: { service: string }, cb: (e: grpc.ServiceError | null, r?: { status: string }) => void): void;
     };
     const check = (service: string): Promise<string> => new Promise((res, rej) => client.Check({ service }, (e, r) => (e ? rej(e) : res(r!.status))));
