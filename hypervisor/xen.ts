@@ -6,7 +6,7 @@ import { construct_dom0, DOM0_MAX_VCPUS_CAP_DEFAULT, DOM0_MEM_DEFAULT, parseDom0
 import type { Domain } from './domain.js';
 import { hypercall, type Hypercall } from './hypercall.js';
 import { Host } from './host.js';
-import { domid, type DomId } from './ids.js';
+import type { DomId } from './ids.js';
 import { Heap } from './page_alloc.js';
 import { TopologyError, type HostTopology } from './topology.js';
 
@@ -62,12 +62,13 @@ export class Xen {
     return this.domains.get(0)!;
   }
 
-  /** Where the shared info page sits: the frame after the last RAM frame (a stable, unused MFN). */
+  /** The shared info frame: the emulator has no xenheap, so each domain gets a stable frame
+   *  number just above RAM (max_page + domid) that nothing else uses. */
   shared_info_frame(d: Domain): number {
     return this.host.max_page + d.domain_id;
   }
 
-  /** Issues one hypercall as domain `caller`; -ESRCH-free: an unknown caller is refused. */
+  /** Issues one hypercall as domain `caller` (a domain that exists; the server only names existing ones). */
   hypercall(caller: DomId, call: Hypercall): number {
     const d = this.domains.get(caller);
     if (d === undefined) throw new RangeError(`no domain ${caller} to issue a hypercall`);
@@ -75,4 +76,3 @@ export class Xen {
   }
 }
 
-export { domid };
