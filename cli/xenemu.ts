@@ -1,5 +1,5 @@
 // xenemu: serve an emulated Xen host, and run xl against it (`xenemu xl ...`).
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../hypervisor/presets.js';
 import { TopologyError } from '../hypervisor/topology.js';
 import { Xen } from '../hypervisor/xen.js';
@@ -7,6 +7,7 @@ import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
 import { isLoopback } from '../server/address.js';
 import { MonotonicClock } from '../server/clock.js';
 import { startServer } from '../server/server.js';
+import { parseCommand } from './io.js';
 import { loadTopology } from './topology_source.js';
 import { main as xlMain } from './xl.js';
 
@@ -94,11 +95,5 @@ export async function main(args: string[]): Promise<number> {
       code = await serve(o);
     });
   program.command('xl').description('run xl against the server (same as the xl command)').allowUnknownOption().argument('[args...]');
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    throw e;
-  }
-  return code;
+  return (await parseCommand(program, args)) ?? code;
 }

@@ -1,9 +1,9 @@
 // xl: the Xen toolstack CLI (tools/xl/xl.c), on the libxl port. Commands, flags and output
 // formats are xl's; --address (or $XENEMU_ADDRESS) picks the emulated host, a xenemu addition.
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { libxl_ctx_alloc, libxl_ctx_free, type libxl_ctx } from '../libxl/libxl.js';
 import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
-import { localUname, processOut } from './io.js';
+import { localUname, parseCommand, processOut } from './io.js';
 import { main_info, type Out, type Uname } from './xl_info.js';
 
 export interface XlEnv {
@@ -47,11 +47,5 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
       withCtx((ctx) => main_info(ctx, { numa: o.numa === true, name }, env.out, env.uname)),
     );
 
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    throw e;
-  }
-  return code;
+  return (await parseCommand(program, args)) ?? code;
 }

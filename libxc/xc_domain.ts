@@ -1,28 +1,12 @@
 // Domain queries (tools/libs/ctrl/xc_domain.c). The rest of xc_domain.c arrives with the
 // domains and memory issues.
-import { XEN_DOMCTL } from '../proto/public/domctl.js';
+import { XEN_DOMCTL, type xen_domctl_getdomaininfo } from '../proto/public/domctl.js';
 import { XEN_SYSCTL } from '../proto/public/sysctl.js';
 import type { xen_domctl_getdomaininfo__Output } from '../proto/generated/xen/xen_domctl_getdomaininfo.js';
 import { do_domctl, do_sysctl, type xc_interface } from './xc_private.js';
 
-/** xc_domaininfo_t = xen_domctl_getdomaininfo_t; page counts as numbers, cpu_time in ns. */
-export interface xc_domaininfo_t {
-  domain: number;
-  flags: number;
-  tot_pages: number;
-  max_pages: number;
-  outstanding_pages: number;
-  shr_pages: number;
-  paged_pages: number;
-  shared_info_frame: number;
-  cpu_time: bigint;
-  nr_online_vcpus: number;
-  max_vcpu_id: number;
-  ssidref: number;
-  handle: Uint8Array;
-  cpupool: number;
-  gpaddr_bits: number;
-}
+/** xc_domaininfo_t: typedef of xen_domctl_getdomaininfo_t (xenctrl.h). */
+export type xc_domaininfo_t = xen_domctl_getdomaininfo;
 
 function infoOf(i: xen_domctl_getdomaininfo__Output): xc_domaininfo_t {
   return {
@@ -41,6 +25,7 @@ function infoOf(i: xen_domctl_getdomaininfo__Output): xc_domaininfo_t {
     handle: new Uint8Array(i.handle),
     cpupool: i.cpupool,
     gpaddr_bits: i.gpaddr_bits,
+    arch_config: { emulation_flags: i.arch_config?.emulation_flags ?? 0, misc_flags: i.arch_config?.misc_flags ?? 0 },
   };
 }
 

@@ -1,40 +1,17 @@
 // Host queries (tools/libs/ctrl/xc_misc.c).
-import { XEN_SYSCTL, XEN_SYSCTL_CPUPOOL_OP } from '../proto/public/sysctl.js';
+import { XEN_SYSCTL, XEN_SYSCTL_CPUPOOL_OP, type xen_sysctl_cputopo, type xen_sysctl_meminfo, type xen_sysctl_physinfo } from '../proto/public/sysctl.js';
 import { XENVER } from '../proto/public/version.js';
 import type { xc_cpumap_t, xc_nodemap_t } from './xc_bitmap.js';
 import { XenError, isXenError } from './xc_error.js';
 import { do_sysctl, do_xen_version, xc_memory_op, type xc_interface } from './xc_private.js';
 
-/** xc_physinfo_t = struct xen_sysctl_physinfo; page counts as numbers. */
-export interface xc_physinfo_t {
-  threads_per_core: number;
-  cores_per_socket: number;
-  nr_cpus: number;
-  max_cpu_id: number;
-  nr_nodes: number;
-  max_node_id: number;
-  cpu_khz: number;
-  capabilities: number;
-  arch_capabilities: number;
-  total_pages: number;
-  free_pages: number;
-  scrub_pages: number;
-  outstanding_pages: number;
-  max_mfn: number;
-  hw_cap: number[];
-}
+/** xc_physinfo_t: typedef of xen_sysctl_physinfo_t (xenctrl.h). */
+export type xc_physinfo_t = xen_sysctl_physinfo;
 
-/** xc_meminfo_t: bytes, which can pass 2^53 on a large host. */
-export interface xc_meminfo_t {
-  memsize: bigint;
-  memfree: bigint;
-}
+/** xc_meminfo_t: typedef of xen_sysctl_meminfo_t; bytes, which can pass 2^53. */
+export type xc_meminfo_t = xen_sysctl_meminfo;
 
-export interface xc_cputopo_t {
-  core: number;
-  socket: number;
-  node: number;
-}
+export type xc_cputopo_t = xen_sysctl_cputopo;
 
 export async function xc_physinfo(xch: xc_interface): Promise<xc_physinfo_t> {
   const op = await do_sysctl(xch, 'xc_physinfo', { cmd: XEN_SYSCTL.physinfo });
@@ -49,6 +26,7 @@ export async function xc_physinfo(xch: xc_interface): Promise<xc_physinfo_t> {
     cpu_khz: p.cpu_khz,
     capabilities: p.capabilities,
     arch_capabilities: p.arch_capabilities,
+    pad: 0,
     total_pages: Number(p.total_pages),
     free_pages: Number(p.free_pages),
     scrub_pages: Number(p.scrub_pages),

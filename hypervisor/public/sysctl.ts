@@ -1,44 +1,16 @@
 // The engine's view of xen/include/public/sysctl.h: the structs the sysctl handlers take and
 // fill. Scalars are plain numbers; byte sizes that can pass 2^53 are bigint.
 export { XEN_SYSCTL_INTERFACE_VERSION, XEN_SYSCTL, XEN_SYSCTL_CPUPOOL_OP } from '../../proto/public/sysctl.js';
+import type { xen_sysctl_cputopo, xen_sysctl_meminfo, xen_sysctl_physinfo } from '../../proto/public/sysctl.js';
+export type { xen_sysctl_cputopo, xen_sysctl_meminfo, xen_sysctl_physinfo };
 import type { GuestHandle } from '../guest_handle.js';
 import type { XenctlBitmap } from '../bitmap.js';
 import type { xen_domctl_getdomaininfo } from './domctl.js';
-
-export interface xen_sysctl_physinfo {
-  threads_per_core: number;
-  cores_per_socket: number;
-  nr_cpus: number;
-  max_cpu_id: number;
-  nr_nodes: number;
-  max_node_id: number;
-  cpu_khz: number;
-  capabilities: number;
-  arch_capabilities: number;
-  pad: number;
-  total_pages: number;
-  free_pages: number;
-  scrub_pages: number;
-  outstanding_pages: number;
-  max_mfn: number;
-  hw_cap: number[];
-}
-
-export interface xen_sysctl_meminfo {
-  memsize: bigint;
-  memfree: bigint;
-}
 
 export interface xen_sysctl_numainfo {
   num_nodes: number;
   meminfo: GuestHandle<xen_sysctl_meminfo>;
   distance: GuestHandle<number>;
-}
-
-export interface xen_sysctl_cputopo {
-  core: number;
-  socket: number;
-  node: number;
 }
 
 export interface xen_sysctl_cputopoinfo {

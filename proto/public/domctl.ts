@@ -33,3 +33,28 @@ export const XEN_DOMINF = {
 } as const;
 
 export const XEN_INVALID_MAX_VCPU_ID = 0xffffffff;
+
+// Structs both sides read the same way (xc_domaininfo_t is a typedef of this in xenctrl.h).
+export interface xen_arch_domainconfig {
+  emulation_flags: number;
+  misc_flags: number;
+}
+
+export interface xen_domctl_getdomaininfo {
+  domain: number;
+  flags: number;
+  tot_pages: number;
+  max_pages: number;
+  outstanding_pages: number;
+  shr_pages: number;
+  paged_pages: number;
+  shared_info_frame: number;
+  cpu_time: bigint;
+  nr_online_vcpus: number;
+  max_vcpu_id: number;
+  ssidref: number;
+  handle: Uint8Array;
+  cpupool: number;
+  gpaddr_bits: number;
+  arch_config: xen_arch_domainconfig;
+}

@@ -24,3 +24,35 @@ export const XEN_INVALID_NODE_DIST = 0xffffffff;
 export const XEN_INVALID_CORE_ID = 0xffffffff;
 export const XEN_INVALID_SOCKET_ID = 0xffffffff;
 export const XEN_INVALID_NODE_ID = 0xffffffff;
+
+// The structs both sides read the same way (xc_physinfo_t, xc_meminfo_t, xc_cputopo_t are
+// typedefs of these in xenctrl.h). Page counts are numbers; byte sizes bigint.
+export interface xen_sysctl_physinfo {
+  threads_per_core: number;
+  cores_per_socket: number;
+  nr_cpus: number;
+  max_cpu_id: number;
+  nr_nodes: number;
+  max_node_id: number;
+  cpu_khz: number;
+  capabilities: number;
+  arch_capabilities: number;
+  pad: number;
+  total_pages: number;
+  free_pages: number;
+  scrub_pages: number;
+  outstanding_pages: number;
+  max_mfn: number;
+  hw_cap: number[];
+}
+
+export interface xen_sysctl_meminfo {
+  memsize: bigint;
+  memfree: bigint;
+}
+
+export interface xen_sysctl_cputopo {
+  core: number;
+  socket: number;
+  node: number;
+}
