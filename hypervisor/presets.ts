@@ -72,7 +72,7 @@ export function symmetricHost(h: SymmetricHost): HostTopology {
 
 /**
  * AMD Opteron 6272, 4 sockets x 2 dies: the 8-node SLIT used by xapi's xenopsd topology tests
- * (ocaml/xenopsd/lib_test/test_topology.ml).
+ * (ocaml/xenopsd/test/test_topology.ml: make_numa_amd).
  */
 const AMD_6272_SLIT = [
   [10, 16, 16, 22, 16, 22, 16, 22],
@@ -127,7 +127,7 @@ const PRESETS: Record<string, () => HostTopology> = {
       nodesPerSocket: 2,
       coresPerNode: 8,
       threadsPerCore: 1,
-      memPerNodeGiB: 32,
+      memPerNodeGiB: 16, // NUMA.resource ~memory:2^34 in the same test
       cpuKhz: 2100000,
       distance: (a, b) => AMD_6272_SLIT[a]![b]!,
     }),
