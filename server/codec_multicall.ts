@@ -24,10 +24,10 @@ const ARGS_FOR_OP: Record<number, NonNullable<WireIn['args']>> = {
 const ZERO = { cmd: 0, interface_version: 0, domain: 0 };
 
 /**
- * One entry into a typed call. A nested multicall's own entries are not decoded: Xen refuses
- * the nested call with -EINVAL before reading them.
+ * One entry into a typed call. `insideMulticall`: a multicall entry inside a multicall list is
+ * refused by Xen with -EINVAL before its own entries are read, so they are not decoded.
  */
-export function entryIn(w: WireIn): Hypercall {
+export function entryIn(w: WireIn, insideMulticall = false): Hypercall {
   const expected = ARGS_FOR_OP[w.op];
   if (w.args !== undefined && w.args !== expected) fail(`multicall entry op ${w.op} carries '${w.args}' arguments`);
   switch (w.op) {
@@ -40,7 +40,7 @@ export function entryIn(w: WireIn): Hypercall {
     case HYPERVISOR.xen_version:
       return { op: w.op, args: versionIn(w.xen_version ?? { cmd: 0 }) };
     case HYPERVISOR.multicall:
-      return { op: w.op, args: [] };
+      return { op: w.op, args: insideMulticall ? [] : entriesIn(w.multicall?.call_list ?? []) };
     default:
       return { op: w.op, args: null };
   }
@@ -48,7 +48,7 @@ export function entryIn(w: WireIn): Hypercall {
 
 export function entriesIn(list: WireIn[]): MulticallEntry[] {
   if (list.length > MAX_MULTICALL_ENTRIES) fail(`multicall of ${list.length} entries; at most ${MAX_MULTICALL_ENTRIES} are accepted`);
-  return list.map((w) => ({ call: entryIn(w), result: 0 }));
+  return list.map((w) => ({ call: entryIn(w, true), result: 0 }));
 }
 
 export function entryOut(e: MulticallEntry): Wire {
@@ -64,6 +64,8 @@ export function entryOut(e: MulticallEntry): Wire {
       return { ...out, memory_op: memoryOpOut(c.args as xen_memory_op) };
     case HYPERVISOR.xen_version:
       return { ...out, xen_version: versionOut(c.args as xen_version_op) };
+    case HYPERVISOR.multicall:
+      return { ...out, multicall: { call_list: (c.args as MulticallEntry[]).map(entryOut) } };
     default:
       return out;
   }
