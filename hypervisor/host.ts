@@ -25,6 +25,10 @@ export class Host {
   readonly total_pages: number;
   /** Highest RAM MFN + 1 (max_page). */
   readonly max_page: number;
+  /** physinfo's threads_per_core and cores_per_socket, from CPU 0's sibling and core masks;
+   *  fixed at boot because CPUs are never hot-plugged here. */
+  readonly threads_per_core: number;
+  readonly cores_per_socket: number;
   private readonly cpus: (CpuSpec | undefined)[];
 
   constructor(t: HostTopology) {
@@ -47,6 +51,8 @@ export class Host {
     }
     this.total_pages = t.nodes.reduce((s, n) => s + presentPages(n), 0);
     this.max_page = Math.max(...t.nodes.flatMap((n) => n.memory.map((r) => r.end_mfn)));
+    this.threads_per_core = this.sibling_mask(cpuid(0)).weight();
+    this.cores_per_socket = this.core_mask(cpuid(0)).weight() / this.threads_per_core;
   }
 
   cpu(c: CpuId): CpuSpec | undefined {

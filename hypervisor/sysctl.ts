@@ -50,10 +50,9 @@ export function do_sysctl(xen: Xen, caller: Domain, op: xen_sysctl): number {
 /** Port of the XEN_SYSCTL_physinfo case and arch_do_physinfo (x86). */
 export function physinfo(xen: Xen, pi: xen_sysctl_physinfo): number {
   const host = xen.host;
-  const threads = host.sibling_mask(cpuid(0)).weight();
   Object.assign(pi, {
-    threads_per_core: threads,
-    cores_per_socket: host.core_mask(cpuid(0)).weight() / threads,
+    threads_per_core: host.threads_per_core, // weight of CPU 0's cpu_sibling_mask
+    cores_per_socket: host.cores_per_socket, // weight of its cpu_core_mask / threads_per_core
     nr_cpus: host.cpu_online_map.weight(),
     max_cpu_id: host.nr_cpu_ids - 1,
     nr_nodes: host.node_online_map.weight(),

@@ -33,7 +33,10 @@ export function u64n(v: string | number | undefined, field: string): number {
   return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
 }
 
-export const str64 = (n: number | bigint): string => n.toString();
+/** A uint64 for the encoder: a number when it is exact (protobufjs encodes numbers much faster
+ *  than it parses decimal strings), the decimal string otherwise. Receivers see strings either way. */
+export const str64 = (n: number | bigint): number | string =>
+  typeof n === 'number' ? n : n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
 
 /** The set member of a oneof must be the one the selector names (or none). */
 export function checkPayload(actual: string | undefined, expected: string | undefined, what: string): void {

@@ -53,7 +53,7 @@ export function entriesIn(list: WireIn[]): MulticallEntry[] {
 
 export function entryOut(e: MulticallEntry): Wire {
   const c = e.call;
-  const out: Wire = { op: c.op, result: String(e.result) };
+  const out: Wire = { op: c.op, result: e.result };
   if (c.args === null) return out;
   switch (c.op) {
     case HYPERVISOR.domctl:

@@ -15,6 +15,7 @@ import {
   MAX_RECEIVE_MESSAGE_BYTES,
   MAX_SEND_MESSAGE_BYTES,
 } from './limits.js';
+import { replySerializer } from './reply_encoder.js';
 import { hypervisorHandlers, UNDECODABLE } from './service.js';
 
 export const HYPERVISOR_SERVICE = 'xen.Hypervisor';
@@ -30,7 +31,7 @@ export const SERVER_OPTIONS: grpc.ServerOptions = {
 
 /**
  * grpc-js answers INTERNAL when a request does not decode; we want INVALID_ARGUMENT, so the
- * deserializer hands the handler a marker instead of throwing.
+ * deserializer hands the handler a marker instead of throwing. Replies use the direct encoder.
  */
 function tolerantService(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
   const out: Record<string, MethodDefinition<unknown, unknown>> = {};
@@ -38,6 +39,7 @@ function tolerantService(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
     const md = m as MethodDefinition<unknown, unknown>;
     out[name] = {
       ...md,
+      responseSerialize: replySerializer(HYPERVISOR_SERVICE, name),
       requestDeserialize: (buf: Buffer) => {
         try {
           return md.requestDeserialize(buf);

@@ -56,27 +56,27 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
     domctl: unary((req) => {
       const args = domctlIn(req);
       const rc = run(xen, { op: HYPERVISOR.domctl, args });
-      return { rc: String(rc), op: domctlOut(args) };
+      return { rc, op: domctlOut(args) };
     }),
     sysctl: unary((req) => {
       const args = sysctlIn(req);
       const rc = run(xen, { op: HYPERVISOR.sysctl, args });
-      return { rc: String(rc), op: sysctlOut(args) };
+      return { rc, op: sysctlOut(args) };
     }),
     memory_op: unary((req) => {
       const args = memoryOpIn(req);
       const rc = run(xen, { op: HYPERVISOR.memory_op, args });
-      return { rc: String(rc), op: memoryOpOut(args) };
+      return { rc, op: memoryOpOut(args) };
     }),
     xen_version: unary((req) => {
       const args = versionIn(req);
       const rc = run(xen, { op: HYPERVISOR.xen_version, args });
-      return { rc: String(rc), op: versionOut(args) };
+      return { rc, op: versionOut(args) };
     }),
     multicall: unary((req) => {
       const entries = entriesIn(req.call_list);
       const rc = run(xen, { op: HYPERVISOR.multicall, args: entries });
-      return { rc: String(rc), call_list: entries.map(entryOut) };
+      return { rc, call_list: entries.map(entryOut) };
     }),
     hypercall_stream: (stream) => {
       // One stream is one vCPU issuing hypercalls: in order, each answered before the next.
