@@ -4,11 +4,6 @@ import { GuestHandle } from '../hypervisor/guest_handle.js';
 import type { xenctl_bitmap__Output } from '../proto/generated/xen/xenctl_bitmap.js';
 import type { xenctl_bitmap } from '../proto/generated/xen/xenctl_bitmap.js';
 
-/** An absent handle message is a NULL handle; a present one is the caller's buffer. */
-export function handleIn<W, T>(h: { buf: W[] } | null | undefined, conv: (w: W) => T): GuestHandle<T> {
-  return h === null || h === undefined ? GuestHandle.null<T>() : new GuestHandle<T>(h.buf.map(conv));
-}
-
 /** An OUT-only buffer: Xen never reads it, so only its presence (non-NULL) matters. */
 export function outOnly<T>(h: object | null | undefined): GuestHandle<T> {
   return h === null || h === undefined ? GuestHandle.null<T>() : new GuestHandle<T>([]);
