@@ -1,4 +1,5 @@
 // Test harness: an engine, a real server on 127.0.0.1:0, and libxc/libxl handles on it.
+import { afterAll, beforeAll } from 'vitest';
 import { libxl_ctx_alloc, libxl_ctx_free, type libxl_ctx } from '../libxl/libxl.js';
 import { xc_interface_close, xc_interface_open, type xc_interface } from '../libxc/xenctrl.js';
 import { presetTopology } from '../hypervisor/presets.js';
@@ -53,3 +54,21 @@ export function capture(): { out: { stdout(s: string): void; stderr(s: string): 
 }
 
 export const FIXED_UNAME = { nodename: 'xenemu-test', release: '6.1.0-28-amd64', version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1', machine: 'x86_64' };
+
+/**
+ * Starts a host before the enclosing describe's tests and closes it after them. The returned
+ * object stands for that host once it runs.
+ */
+export function useHost(topology: string | HostTopology = '4node', opts: Omit<XenBootOptions, 'topology'> = {}): Host {
+  let started: Host | undefined;
+  beforeAll(async () => {
+    started = await startHost(topology, opts);
+  });
+  afterAll(async () => started?.close());
+  return new Proxy({} as Host, {
+    get: (_target, key) => {
+      if (started === undefined) throw new Error('useHost: the host is used before beforeAll ran');
+      return started[key as keyof Host];
+    },
+  });
+}

@@ -1,15 +1,11 @@
 // Multicall, the hypercall stream and xen_version over the wire (xen/common/multicall.c:
 // do_multicall; xen/common/kernel.c: do_xen_version).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type Host } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useHost } from './harness.js';
 import { multicall, physinfoReq, stream, SYSCTL_V, xenVersion } from './wire.js';
 
 describe('multicall', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost('4node');
-  });
-  afterAll(async () => h.close());
+  const h = useHost('4node');
 
   it('runs 100 physinfo entries in order, each with its own result and OUT struct', async () => {
     const r = await multicall(h.xch.client, { call_list: Array.from({ length: 100 }, () => ({ op: 35, sysctl: physinfoReq })) });
@@ -51,11 +47,7 @@ describe('multicall', () => {
 });
 
 describe('hypercall_stream', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost('2node');
-  });
-  afterAll(async () => h.close());
+  const h = useHost('2node');
 
   it('answers each call in order, like one vCPU issuing hypercalls', async () => {
     const replies = await stream(h.xch.client, [
@@ -86,11 +78,7 @@ describe('hypercall_stream', () => {
 });
 
 describe('xen_version (do_xen_version)', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost('1node', { dom0_mem: '2G' });
-  });
-  afterAll(async () => h.close());
+  const h = useHost('1node', { dom0_mem: '2G' });
 
   it('XENVER_version is (major << 16) | minor = 4.22, pagesize 4096, extraversion .0', async () => {
     expect((await xenVersion(h.xch.client, 0)).rc).toBe(String((4 << 16) | 22));

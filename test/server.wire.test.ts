@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import {
   LIBXL_CPUTOPOLOGY_INVALID_ENTRY,
@@ -29,7 +29,7 @@ import {
   XenError,
 } from '../libxc/xenctrl.js';
 import type { HostTopology } from '../hypervisor/topology.js';
-import { startHost, type Host } from './harness.js';
+import { useHost } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const reflectionProto = path.join(path.dirname(require.resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
@@ -60,11 +60,7 @@ const holey: HostTopology = {
 };
 
 describe('reflection and health', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost('2node');
-  });
-  afterAll(async () => h.close());
+  const h = useHost('2node');
 
   it('reflection lists the Hypervisor, health and reflection services', async () => {
     const def = protoLoader.loadSync(reflectionProto, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
@@ -99,11 +95,7 @@ describe('reflection and health', () => {
 });
 
 describe('libxc host queries (xc_misc.c)', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost('4node');
-  });
-  afterAll(async () => h.close());
+  const h = useHost('4node');
 
   it('xc_get_max_cpus = max_cpu_id + 1, xc_get_max_nodes = 64, xc_get_online_cpus = nr_cpus', async () => {
     expect(await xc_get_max_cpus(h.xch)).toBe(64);
@@ -141,11 +133,7 @@ describe('libxc host queries (xc_misc.c)', () => {
 });
 
 describe('libxl host queries (libxl.c, libxl_utils.c, libxl_mem.c)', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost(holey, { dom0_mem: '512M', dom0_max_vcpus: 1 });
-  });
-  afterAll(async () => h.close());
+  const h = useHost(holey, { dom0_mem: '512M', dom0_max_vcpus: 1 });
 
   it('libxl_get_physinfo decodes the capability bits', async () => {
     const p = await libxl_get_physinfo(h.ctx);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presentPages, type HostTopology } from '../hypervisor/topology.js';
 import { xc_domain_getinfolist, xc_physinfo } from '../libxc/xenctrl.js';
-import { preset, startHost, type Host } from './harness.js';
+import { preset, startHost, useHost, type Host } from './harness.js';
 import { domctl, DOMCTL_V, sysctl, SYSCTL_V } from './wire.js';
 
 const INVALID = 0xffffffff;
@@ -73,11 +73,7 @@ const gappy: HostTopology = {
 };
 
 describe('numainfo and cputopoinfo on a host with holes', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost(gappy, { dom0_mem: '1G' });
-  });
-  afterAll(async () => h.close());
+  const h = useHost(gappy, { dom0_mem: '1G' });
   const c = (): Host['xch']['client'] => h.xch.client;
 
   it('numainfo count query (both handles NULL) = highest online node + 1, nothing written (statement 40)', async () => {
@@ -142,11 +138,7 @@ describe('numainfo and cputopoinfo on a host with holes', () => {
 });
 
 describe('getdomaininfolist, versions and unknown commands', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost('2node');
-  });
-  afterAll(async () => h.close());
+  const h = useHost('2node');
   const c = (): Host['xch']['client'] => h.xch.client;
 
   it('getdomaininfolist lists dom0 from first_domain 0, and nothing from 1 or with max_domains 0 (statement 75)', async () => {

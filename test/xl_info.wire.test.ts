@@ -2,9 +2,9 @@
 // print_info, output_physinfo, output_topologyinfo, output_numainfo, output_xeninfo).
 // UPDATE_GOLDEN=1 rewrites the files; review the diff before committing.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../cli/xl.js';
-import { capture, FIXED_UNAME, startHost, type Host } from './harness.js';
+import { capture, FIXED_UNAME, useHost, type Host } from './harness.js';
 
 async function xl(h: Host, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const c = capture();
@@ -20,11 +20,7 @@ function golden(name: string, actual: string): string {
 
 for (const preset of ['4node', '8node-amd']) {
   describe(`xl info on the ${preset} preset`, () => {
-    let h: Host;
-    beforeAll(async () => {
-      h = await startHost(preset);
-    });
-    afterAll(async () => h.close());
+    const h = useHost(preset);
 
     it('xl info -n matches the golden output', async () => {
       const r = await xl(h, 'info', '-n');
@@ -42,11 +38,7 @@ for (const preset of ['4node', '8node-amd']) {
 }
 
 describe('xl info details', () => {
-  let h: Host;
-  beforeAll(async () => {
-    h = await startHost('4node');
-  });
-  afterAll(async () => h.close());
+  const h = useHost('4node');
 
   it('pads every key to 23 characters, in Xen order (output_nodeinfo, output_physinfo, output_xeninfo)', async () => {
     const keys = (await xl(h, 'info')).stdout.split('\n').filter(Boolean).map((l) => l.slice(0, 25));
