@@ -1,10 +1,10 @@
 // Building domain 0 at boot (xen/arch/x86/dom0_build.c, xen/common/domain.c).
-import { Bitmap } from './bitmap.js';
-import { newDomain, type Domain, type Vcpu } from './domain.js';
+import type { Bitmap } from './bitmap.js';
+import { newDomain, type Domain } from './domain.js';
+import { domain_update_node_aff, sched_init_vcpu } from './sched.js';
 import type { Heap } from './page_alloc.js';
 import type { Host } from './host.js';
-import { cpuid, domid, nodeid } from './ids.js';
-import { MAX_NUMNODES } from './numa.js';
+import { domid, nodeid } from './ids.js';
 
 const PAGES_PER_MIB = 256;
 
@@ -55,7 +55,7 @@ export interface Dom0Options {
  * the heap round-robin over its node affinity (every node with an online CPU).
  * Returns a message instead if the host cannot hold it.
  */
-export function construct_dom0(host: Host, heap: Heap, o: Dom0Options): Domain | string {
+export function construct_dom0(host: Host, heap: Heap, pool: Bitmap, o: Dom0Options): Domain | string {
   const online = host.online_cpus();
   if (o.max_vcpus < 1 || o.max_vcpus > online.length)
     return `dom0_max_vcpus must be 1..${online.length} (the online CPUs), got ${o.max_vcpus}`;
@@ -63,16 +63,15 @@ export function construct_dom0(host: Host, heap: Heap, o: Dom0Options): Domain |
   d.is_privileged = true;
   d.creation_finished = true;
   d.gpaddr_bits = 52;
-  d.vcpu = Array.from({ length: o.max_vcpus }, (_, k): Vcpu => ({
-    vcpu_id: k,
-    processor: online[k % online.length] ?? cpuid(0),
-    online: true,
-    blocked: k !== 0, // vCPU 0 is the one running the toolstack; the rest idle
-    is_running: k === 0,
-    cpu_time: 0n,
-  }));
-  // domain_update_node_aff with hard = soft = all: the nodes owning a CPU of the pool.
-  d.node_affinity = Bitmap.of(MAX_NUMNODES, online.map((c) => host.cpu_to_node(c)));
+  for (let k = 0; k < o.max_vcpus; k++) {
+    const v = sched_init_vcpu(host, pool, d, k);
+    v.online = true;
+    v.blocked = k !== 0; // vCPU 0 is the one running the toolstack; the rest idle
+    v.is_running = k === 0;
+    d.vcpu.push(v);
+  }
+  // With hard = soft = all: the nodes owning a CPU of the pool.
+  domain_update_node_aff(host, pool, d);
   const got = heap.take_round_robin(o.mem.pages, d.node_affinity, d.last_alloc_node);
   if (got === null)
     return `dom0_mem of ${o.mem.pages / PAGES_PER_MIB} MiB does not fit the host's ${heap.total_avail_pages / PAGES_PER_MIB} MiB`;

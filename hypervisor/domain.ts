@@ -8,6 +8,11 @@ export type DomDying = 'alive' | 'dying' | 'dead';
 export interface Vcpu {
   vcpu_id: number;
   processor: CpuId;
+  /** The sched unit's masks (one unit per vCPU with sched-gran=cpu), nr_cpu_ids bits. */
+  cpu_hard_affinity: Bitmap;
+  cpu_soft_affinity: Bitmap;
+  /** hard is not a subset of soft, and soft and hard intersect (sched_set_affinity). */
+  soft_aff_effective: boolean;
   /** !VPF_down */
   online: boolean;
   /** VPF_blocked */
@@ -26,6 +31,8 @@ export interface Domain {
   hap: boolean;
   max_vcpus: number;
   vcpu: Vcpu[];
+  /** XEN_DOMCTL_CDF_* the domain was created with. */
+  cdf: number;
   tot_pages: number;
   max_pages: number;
   outstanding_pages: number;
@@ -51,6 +58,7 @@ export function newDomain(id: DomId, max_vcpus: number, last_alloc_node: NodeId)
     hap: false,
     max_vcpus,
     vcpu: [],
+    cdf: 0,
     tot_pages: 0,
     max_pages: 0,
     outstanding_pages: 0,

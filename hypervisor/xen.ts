@@ -43,7 +43,7 @@ export class Xen {
     const mem = parseDom0Mem(memText);
     if (mem === null) throw new TopologyError(`dom0_mem '${memText}' is not [<size>][,max:<size>] with sizes like 4096M or 4G`);
     const maxVcpus = o.dom0_max_vcpus ?? Math.min(this.host.cpu_online_map.weight(), DOM0_MAX_VCPUS_CAP_DEFAULT);
-    const dom0 = construct_dom0(this.host, this.heap, { mem, max_vcpus: maxVcpus });
+    const dom0 = construct_dom0(this.host, this.heap, this.cpupool0_cpus, { mem, max_vcpus: maxVcpus });
     if (typeof dom0 === 'string') throw new TopologyError(dom0);
     this.domains.set(0, dom0);
     this.commandline = `dom0_mem=${memText} dom0_max_vcpus=${maxVcpus} console=com1 sched=credit2`;

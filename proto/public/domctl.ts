@@ -58,3 +58,49 @@ export interface xen_domctl_getdomaininfo {
   gpaddr_bits: number;
   arch_config: xen_arch_domainconfig;
 }
+
+/** XEN_DOMCTL_CDF_* createdomain flags. */
+export const XEN_DOMCTL_CDF = {
+  hvm: 1 << 0,
+  hap: 1 << 1,
+  s3_integrity: 1 << 2,
+  oos_off: 1 << 3,
+  xs_domain: 1 << 4,
+  iommu: 1 << 5,
+  nested_virt: 1 << 6,
+  vpmu: 1 << 7,
+  trap_unmapped_accesses: 1 << 8,
+} as const;
+/** Every defined CDF bit; anything above is refused. */
+export const XEN_DOMCTL_CDF_MASK = (1 << 9) - 1;
+export const XEN_DOMCTL_IOMMU_no_sharept = 1;
+/** grant_opts bits 0-3: the maximum grant table version. */
+export const XEN_DOMCTL_GRANT_version_mask = 0xf;
+
+/** struct xen_domctl_createdomain. */
+export interface xen_domctl_createdomain {
+  ssidref: number;
+  handle: Uint8Array;
+  flags: number;
+  iommu_opts: number;
+  max_vcpus: number;
+  max_evtchn_port: number;
+  max_grant_frames: number;
+  max_maptrack_frames: number;
+  grant_opts: number;
+  altp2m_opts: number;
+  altp2m_nr: number;
+  vmtrace_size: number;
+  cpupool_id: number;
+  arch: xen_arch_domainconfig;
+}
+
+/** struct xen_domctl_getvcpuinfo. */
+export interface xen_domctl_getvcpuinfo {
+  vcpu: number;
+  online: number;
+  blocked: number;
+  running: number;
+  cpu_time: bigint;
+  cpu: number;
+}
