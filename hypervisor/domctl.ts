@@ -2,7 +2,9 @@
 import type { Domain } from './domain.js';
 import { neg } from './errno.js';
 import { domid } from './ids.js';
-import { XEN_DOMCTL, XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, type xen_domctl, type xen_domctl_getdomaininfo } from './public/domctl.js';
+import { XEN_DOMCTL, XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, type xen_domctl, type xen_domctl_getdomaininfo, type xen_domctl_getvcpuinfo } from './public/domctl.js';
+import { domain_create, domain_kill } from './domain_create.js';
+import { domain_update_node_aff, sched_init_vcpu } from './sched.js';
 import type { Xen } from './xen.js';
 import { xsm_default_action } from './xsm.js';
 
@@ -21,24 +23,91 @@ function interfaceVersionFor(cmd: number): number {
  */
 export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
   if (op.interface_version !== interfaceVersionFor(op.cmd)) return neg('EACCES');
-  let d: Domain | null = null;
-  if (op.cmd !== XEN_DOMCTL.createdomain) {
-    d = xen.domain(domid(op.domain)) ?? null;
-    if (d === null) return caller.is_privileged ? neg('ESRCH') : neg('EPERM');
+  if (op.cmd === XEN_DOMCTL.createdomain) {
+    const denied = xsm_default_action('PRIV', caller, null);
+    return denied !== 0 ? denied : createdomain(xen, op);
   }
+  const d = xen.domain(domid(op.domain));
+  if (d === undefined) return caller.is_privileged ? neg('ESRCH') : neg('EPERM');
+  const denied = xsm_default_action(op.u.kind === 'getdomaininfo' ? 'XS_PRIV' : 'PRIV', caller, d);
+  if (denied !== 0) return denied;
   const u = op.u;
   switch (u.kind) {
-    case 'getdomaininfo': {
-      const denied = xsm_default_action('XS_PRIV', caller, d);
-      if (denied !== 0) return denied;
-      Object.assign(u.op, getdomaininfo(xen, d!));
+    case 'getdomaininfo':
+      Object.assign(u.op, getdomaininfo(xen, d));
       return 0;
-    }
-    case 'other': {
-      const denied = xsm_default_action('PRIV', caller, d);
-      return denied !== 0 ? denied : neg('ENOSYS');
-    }
+    case 'max_vcpus':
+      return max_vcpus(xen, caller, d, u.op.max);
+    case 'getvcpuinfo':
+      return getvcpuinfo(d, u.op);
+    case 'none':
+      return op.cmd === XEN_DOMCTL.destroydomain
+        ? destroydomain(xen, caller, d)
+        : op.cmd === XEN_DOMCTL.pausedomain
+          ? pause_by_systemcontroller(caller, d)
+          : unpause_by_systemcontroller(d);
+    case 'createdomain':
+    case 'other':
+      return neg('ENOSYS');
   }
+}
+
+/** The XEN_DOMCTL_createdomain case: domid_alloc first (-EEXIST), then domain_create. */
+function createdomain(xen: Xen, op: xen_domctl): number {
+  if (op.u.kind !== 'createdomain') return neg('EINVAL');
+  const id = xen.domids.alloc(op.domain);
+  if (id === null) return neg('EEXIST');
+  const d = domain_create(xen, id, op.u.op);
+  if (typeof d === 'number') {
+    xen.domids.free(id);
+    return d;
+  }
+  xen.add_domain(d);
+  op.domain = id;
+  return 0;
+}
+
+/** The XEN_DOMCTL_max_vcpus case: `max` must be the creation value; creates the missing
+ *  vCPUs in order, then runs the first real automatic node-affinity computation. */
+function max_vcpus(xen: Xen, caller: Domain, d: Domain, max: number): number {
+  if (d === caller || max !== d.max_vcpus) return neg('EINVAL');
+  for (let k = d.vcpu.length; k < max; k++) d.vcpu.push(sched_init_vcpu(xen.host, xen.cpupool0_cpus, d, k));
+  domain_update_node_aff(xen.host, xen.cpupool0_cpus, d);
+  return 0;
+}
+
+/** The XEN_DOMCTL_getvcpuinfo case: -ENOENT for a vCPU out of range or not created (domain_vcpu). */
+function getvcpuinfo(d: Domain, op: xen_domctl_getvcpuinfo): number {
+  const v = d.vcpu[op.vcpu];
+  if (v === undefined) return neg('ENOENT');
+  Object.assign(op, { online: v.online ? 1 : 0, blocked: v.blocked ? 1 : 0, running: v.is_running ? 1 : 0, cpu_time: v.cpu_time, cpu: v.processor });
+  return 0;
+}
+
+/** The XEN_DOMCTL_destroydomain case: a domain may not destroy itself; then domain_kill. */
+function destroydomain(xen: Xen, caller: Domain, d: Domain): number {
+  if (d === caller) return neg('EINVAL');
+  domain_kill(xen, d);
+  return 0;
+}
+
+/** Upper bound of controller_pause_count (_domain_pause_by_systemcontroller). */
+const MAX_CONTROLLER_PAUSE = 255;
+
+/** Port of _domain_pause_by_systemcontroller: not yourself, at most 255 outstanding pauses. */
+function pause_by_systemcontroller(caller: Domain, d: Domain): number {
+  if (d === caller) return neg('EINVAL');
+  if (d.controller_pause_count >= MAX_CONTROLLER_PAUSE) return neg('EOVERFLOW');
+  d.controller_pause_count++;
+  return 0;
+}
+
+/** Port of domain_unpause_by_systemcontroller: the first drop to 0 finishes creation. */
+function unpause_by_systemcontroller(d: Domain): number {
+  if (d.controller_pause_count === 0) return neg('EINVAL');
+  d.controller_pause_count--;
+  if (d.controller_pause_count === 0) d.creation_finished = true;
+  return 0;
 }
 
 /** Port of getdomaininfo (xen/common/domctl.c) with arch_get_domain_info (x86). */

@@ -34,6 +34,12 @@ export class Heap {
     return true;
   }
 
+  /** Returns `pages` to `node` (free_heap_pages, without the buddy detail yet). */
+  give(node: NodeId, pages: number): void {
+    this.node_avail_pages[node] = this.avail_node_heap_pages(node) + pages;
+    this.total_avail_pages += pages;
+  }
+
   /** The nodes that still have free memory. */
   nodes_with_memory(): Bitmap {
     return Bitmap.of(

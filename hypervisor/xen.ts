@@ -8,6 +8,7 @@ import { hypercall, type Hypercall } from './hypercall.js';
 import { Host } from './host.js';
 import type { DomId } from './ids.js';
 import { Heap } from './page_alloc.js';
+import { DomidAllocator } from './domid.js';
 import { TopologyError, type HostTopology } from './topology.js';
 
 export interface XenBootOptions {
@@ -32,6 +33,7 @@ export class Xen {
   /** Set while a multicall runs (per-CPU mc_state in Xen). */
   in_multicall = false;
   private readonly domains = new Map<number, Domain>();
+  readonly domids = new DomidAllocator();
 
   constructor(o: XenBootOptions) {
     this.host = new Host(o.topology);
@@ -46,6 +48,7 @@ export class Xen {
     const dom0 = construct_dom0(this.host, this.heap, this.cpupool0_cpus, { mem, max_vcpus: maxVcpus });
     if (typeof dom0 === 'string') throw new TopologyError(dom0);
     this.domains.set(0, dom0);
+    this.domids.reserve(dom0.domain_id);
     this.commandline = `dom0_mem=${memText} dom0_max_vcpus=${maxVcpus} console=com1 sched=credit2`;
   }
 
@@ -56,6 +59,17 @@ export class Xen {
   /** The domain list in ascending domid order (domlist_insert keeps it sorted). */
   domains_in_order(): Domain[] {
     return [...this.domains.values()].sort((a, b) => a.domain_id - b.domain_id);
+  }
+
+  /** domlist_insert: the domain becomes visible to lookups. */
+  add_domain(d: Domain): void {
+    this.domains.set(d.domain_id, d);
+  }
+
+  /** The last reference is gone: off the list, its id free again (domid_free). */
+  remove_domain(d: Domain): void {
+    this.domains.delete(d.domain_id);
+    this.domids.free(d.domain_id);
   }
 
   control_domain(): Domain {

@@ -1,8 +1,8 @@
 // xen_domctl between the wire and the engine.
-import type { DomctlPayload, xen_domctl, xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
+import type { DomctlPayload, xen_domctl, xen_domctl_createdomain, xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
 import type { xen_domctl as Wire, xen_domctl__Output as WireIn } from '../proto/generated/xen/xen_domctl.js';
 import type { xen_domctl_getdomaininfo as WireInfo } from '../proto/generated/xen/xen_domctl_getdomaininfo.js';
-import { checkPayload, str64, width } from './codec.js';
+import { checkPayload, fail, str64, width } from './codec.js';
 
 /** The union member that belongs to each XEN_DOMCTL_* command. */
 const MEMBER: Record<number, NonNullable<WireIn['u']>> = {
@@ -26,14 +26,49 @@ const zeroInfo = (): xen_domctl_getdomaininfo => ({
   cpupool: 0, gpaddr_bits: 0, arch_config: { emulation_flags: 0, misc_flags: 0 },
 });
 
-function payload(member: string | undefined): DomctlPayload {
-  return member === 'getdomaininfo' ? { kind: 'getdomaininfo', op: zeroInfo() } : { kind: 'other' };
+/** Commands whose union Xen does not read (destroydomain, pausedomain, unpausedomain). */
+const NO_PAYLOAD = new Set([2, 3, 4]);
+
+function createdomainIn(c: WireIn['createdomain']): xen_domctl_createdomain {
+  return {
+    ssidref: c?.ssidref ?? 0,
+    handle: new Uint8Array(c?.handle ?? []),
+    flags: c?.flags ?? 0,
+    iommu_opts: c?.iommu_opts ?? 0,
+    max_vcpus: c?.max_vcpus ?? 0,
+    max_evtchn_port: c?.max_evtchn_port ?? 0,
+    max_grant_frames: c?.max_grant_frames ?? 0,
+    max_maptrack_frames: c?.max_maptrack_frames ?? 0,
+    grant_opts: c?.grant_opts ?? 0,
+    altp2m_opts: width(c?.altp2m_opts, 16, 'createdomain.altp2m_opts'),
+    altp2m_nr: width(c?.altp2m_nr, 16, 'createdomain.altp2m_nr'),
+    vmtrace_size: c?.vmtrace_size ?? 0,
+    cpupool_id: c?.cpupool_id ?? 0,
+    arch: { emulation_flags: c?.arch?.emulation_flags ?? 0, misc_flags: c?.arch?.misc_flags ?? 0 },
+  };
+}
+
+function payload(w: WireIn, member: string | undefined): DomctlPayload {
+  if (NO_PAYLOAD.has(w.cmd)) return { kind: 'none' };
+  switch (member) {
+    case 'getdomaininfo':
+      return { kind: 'getdomaininfo', op: zeroInfo() };
+    case 'createdomain':
+      if (w.createdomain?.handle && w.createdomain.handle.length > 16) fail('createdomain.handle is longer than 16 bytes');
+      return { kind: 'createdomain', op: createdomainIn(w.createdomain) };
+    case 'max_vcpus':
+      return { kind: 'max_vcpus', op: { max: w.max_vcpus?.max ?? 0 } };
+    case 'getvcpuinfo':
+      return { kind: 'getvcpuinfo', op: { vcpu: w.getvcpuinfo?.vcpu ?? 0, online: 0, blocked: 0, running: 0, cpu_time: 0n, cpu: 0 } };
+    default:
+      return { kind: 'other' };
+  }
 }
 
 export function domctlIn(w: WireIn): xen_domctl {
   const member = MEMBER[w.cmd];
   checkPayload(w.u, member, `domctl cmd ${w.cmd}`);
-  return { cmd: w.cmd, interface_version: w.interface_version, domain: width(w.domain, 16, 'domctl.domain'), u: payload(member) };
+  return { cmd: w.cmd, interface_version: w.interface_version, domain: width(w.domain, 16, 'domctl.domain'), u: payload(w, member) };
 }
 
 export function getdomaininfoOut(i: xen_domctl_getdomaininfo): WireInfo {
@@ -47,6 +82,22 @@ export function getdomaininfoOut(i: xen_domctl_getdomaininfo): WireInfo {
 
 export function domctlOut(d: xen_domctl): Wire {
   const out: Wire = { cmd: d.cmd, interface_version: d.interface_version, domain: d.domain };
-  if (d.u.kind === 'getdomaininfo') out.getdomaininfo = getdomaininfoOut(d.u.op);
+  const u = d.u;
+  switch (u.kind) {
+    case 'getdomaininfo':
+      out.getdomaininfo = getdomaininfoOut(u.op);
+      break;
+    case 'createdomain':
+      out.createdomain = { ...u.op, handle: Buffer.from(u.op.handle) };
+      break;
+    case 'max_vcpus':
+      out.max_vcpus = u.op;
+      break;
+    case 'getvcpuinfo':
+      out.getvcpuinfo = { ...u.op, cpu_time: str64(u.op.cpu_time) };
+      break;
+    default:
+      break;
+  }
   return out;
 }

@@ -1,8 +1,21 @@
 // The engine's view of xen/include/public/domctl.h.
 export { XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMCTL, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID } from '../../proto/public/domctl.js';
-import type { xen_arch_domainconfig, xen_domctl_getdomaininfo } from '../../proto/public/domctl.js';
-export type { xen_arch_domainconfig, xen_domctl_getdomaininfo };
-export type DomctlPayload = { kind: 'getdomaininfo'; op: xen_domctl_getdomaininfo } | { kind: 'other' };
+import type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo } from '../../proto/public/domctl.js';
+export type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo };
+
+export interface xen_domctl_max_vcpus {
+  max: number;
+}
+
+/** The sub-ops the engine implements, tagged by their union member; `none` for commands
+ *  without a payload (destroydomain, pausedomain, unpausedomain). */
+export type DomctlPayload =
+  | { kind: 'getdomaininfo'; op: xen_domctl_getdomaininfo }
+  | { kind: 'createdomain'; op: xen_domctl_createdomain }
+  | { kind: 'max_vcpus'; op: xen_domctl_max_vcpus }
+  | { kind: 'getvcpuinfo'; op: xen_domctl_getvcpuinfo }
+  | { kind: 'none' }
+  | { kind: 'other' };
 
 export interface xen_domctl {
   cmd: number;

@@ -1,0 +1,102 @@
+// The domain lifecycle in the engine: node affinity after max_vcpus, placement on an
+// explicit node affinity, domid order, and memory returned at destruction.
+import { describe, expect, it } from 'vitest';
+import { Bitmap } from '../hypervisor/bitmap.js';
+import { DomidAllocator } from '../hypervisor/domid.js';
+import { domain_create, domain_kill } from '../hypervisor/domain_create.js';
+import { DOMID_ANY, domid, nodeid } from '../hypervisor/ids.js';
+import { MAX_NUMNODES } from '../hypervisor/numa.js';
+import { domain_update_node_aff, sched_init_vcpu } from '../hypervisor/sched.js';
+import { Xen } from '../hypervisor/xen.js';
+import type { xen_domctl_createdomain } from '../proto/public/domctl.js';
+import { preset } from './harness.js';
+
+const config = (over: Partial<xen_domctl_createdomain> = {}): xen_domctl_createdomain => ({
+  ssidref: 0, handle: new Uint8Array(16), flags: 3, iommu_opts: 0, max_vcpus: 4, max_evtchn_port: 0, max_grant_frames: -1,
+  max_maptrack_frames: -1, grant_opts: 0, altp2m_opts: 0, altp2m_nr: 0, vmtrace_size: 0, cpupool_id: 0,
+  arch: { emulation_flags: 0, misc_flags: 0 }, ...over,
+});
+
+describe('domid_alloc (xen/common/domid.c)', () => {
+  it('searches after the last automatic id, wraps to 1, skips taken ids and never returns 0', () => {
+    const a = new DomidAllocator();
+    a.reserve(domid(0));
+    expect([a.alloc(DOMID_ANY), a.alloc(DOMID_ANY), a.alloc(5)]).toEqual([1, 2, 5]);
+    expect(a.alloc(DOMID_ANY)).toBe(3);
+    a.free(domid(1));
+    expect(a.alloc(DOMID_ANY)).toBe(4); // after the last (3), not the freed 1
+    expect(a.alloc(0x7fef)).toBe(0x7fef);
+    expect(a.alloc(0x7ff4)).toBeNull(); // DOMID_INVALID is no request
+  });
+
+  it('wraps around after 0x7FEF to the lowest free id', () => {
+    const a = new DomidAllocator();
+    a.reserve(domid(0));
+    for (let i = 1; i < 0x7ff0; i++) expect(a.alloc(DOMID_ANY)).toBe(i);
+    expect(a.alloc(DOMID_ANY)).toBeNull(); // exhausted: -EEXIST
+    a.free(domid(7));
+    expect(a.alloc(DOMID_ANY)).toBe(7);
+  });
+});
+
+describe('vCPUs and automatic node affinity (sched_init_vcpu, domain_update_node_aff)', () => {
+  it('after max_vcpus with default masks, node affinity is every node with a pool CPU (statement 13)', () => {
+    const xen = new Xen({ topology: preset('4node') });
+    const d = domain_create(xen, domid(1), config());
+    if (typeof d === 'number') throw new Error(`create failed ${d}`);
+    expect(d.node_affinity.isFull()).toBe(true); // NODE_MASK_ALL before any vCPU (statement 11)
+    for (let k = 0; k < 4; k++) d.vcpu.push(sched_init_vcpu(xen.host, xen.cpupool0_cpus, d, k));
+    domain_update_node_aff(xen.host, xen.cpupool0_cpus, d);
+    expect([...d.node_affinity.bits()]).toEqual([0, 1, 2, 3]);
+  });
+
+  it('an explicit node affinity places vCPUs on that node\'s CPUs, cycling', () => {
+    const xen = new Xen({ topology: preset('4node') });
+    const d = domain_create(xen, domid(1), config({ max_vcpus: 18 }));
+    if (typeof d === 'number') throw new Error(`create failed ${d}`);
+    d.node_affinity = Bitmap.of(MAX_NUMNODES, [2]);
+    d.auto_node_affinity = false;
+    for (let k = 0; k < 18; k++) d.vcpu.push(sched_init_vcpu(xen.host, xen.cpupool0_cpus, d, k));
+    // Node 2 owns CPUs 32-47: 16 CPUs, so vCPUs 16 and 17 wrap to 32 and 33.
+    expect(d.vcpu.map((v) => v.processor)).toEqual([...Array(16).keys()].map((i) => 32 + i).concat([32, 33]));
+    domain_update_node_aff(xen.host, xen.cpupool0_cpus, d);
+    expect([...d.node_affinity.bits()]).toEqual([2]); // explicit mode is left alone
+  });
+
+  it('soft affinity decides when it meets hard; otherwise hard does (statement 20)', () => {
+    const xen = new Xen({ topology: preset('4node') });
+    const d = domain_create(xen, domid(1), config({ max_vcpus: 2 }));
+    if (typeof d === 'number') throw new Error(`create failed ${d}`);
+    for (let k = 0; k < 2; k++) d.vcpu.push(sched_init_vcpu(xen.host, xen.cpupool0_cpus, d, k));
+    for (const v of d.vcpu) v.cpu_soft_affinity = Bitmap.of(xen.host.nr_cpu_ids, [0, 1]);
+    domain_update_node_aff(xen.host, xen.cpupool0_cpus, d);
+    expect([...d.node_affinity.bits()]).toEqual([0]);
+    for (const v of d.vcpu) {
+      v.cpu_hard_affinity = Bitmap.of(xen.host.nr_cpu_ids, [16]);
+      v.cpu_soft_affinity = new Bitmap(xen.host.nr_cpu_ids);
+    }
+    domain_update_node_aff(xen.host, xen.cpupool0_cpus, d);
+    expect([...d.node_affinity.bits()]).toEqual([1]);
+  });
+});
+
+describe('domain_kill', () => {
+  it('returns the domain\'s pages and claim to the heap and frees its id', () => {
+    const xen = new Xen({ topology: preset('2node') });
+    const d = domain_create(xen, xen.domids.alloc(DOMID_ANY)!, config());
+    if (typeof d === 'number') throw new Error(`create failed ${d}`);
+    xen.add_domain(d);
+    const free = xen.heap.total_avail_pages;
+    // Hand the domain 1000 pages on node 1 and a 24-page claim, as the memory issue will.
+    xen.heap.take(nodeid(1), 1000);
+    d.node_pages[1] = 1000;
+    d.tot_pages = 1000;
+    d.outstanding_pages = 24;
+    xen.heap.outstanding_claims += 24;
+    domain_kill(xen, d);
+    expect(xen.heap.total_avail_pages).toBe(free);
+    expect(xen.heap.outstanding_claims).toBe(0); // statement 35
+    expect(xen.domain(d.domain_id)).toBeUndefined();
+    expect(d.is_dying).toBe('dead');
+  });
+});
