@@ -3,6 +3,7 @@ import type { Domain } from './domain.js';
 import { neg } from './errno.js';
 import { domid } from './ids.js';
 import { XEN_DOMCTL, XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, type xen_domctl, type xen_domctl_getdomaininfo, type xen_domctl_getvcpuinfo } from './public/domctl.js';
+import { getnodeaffinity, setnodeaffinity, vcpu_affinity_domctl } from './affinity.js';
 import { domain_create, domain_kill } from './domain_create.js';
 import { domain_update_node_aff, sched_init_vcpu } from './sched.js';
 import type { Xen } from './xen.js';
@@ -40,6 +41,10 @@ export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
       return max_vcpus(xen, caller, d, u.op.max);
     case 'getvcpuinfo':
       return getvcpuinfo(d, u.op);
+    case 'vcpuaffinity':
+      return vcpu_affinity_domctl(xen, d, op.cmd, u.op);
+    case 'nodeaffinity':
+      return op.cmd === XEN_DOMCTL.setnodeaffinity ? setnodeaffinity(xen, d, u.op) : getnodeaffinity(d, u.op.nodemap);
     case 'none':
       return op.cmd === XEN_DOMCTL.destroydomain
         ? destroydomain(xen, caller, d)

@@ -1,4 +1,5 @@
 // xenctrl.h: the libxc API in one import.
+export * from './xc_affinity.js';
 export * from './xc_bitmap.js';
 export * from './xc_domain.js';
 export * from './xc_error.js';

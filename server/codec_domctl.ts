@@ -2,6 +2,7 @@
 import type { DomctlPayload, xen_domctl, xen_domctl_createdomain, xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
 import type { xen_domctl as Wire, xen_domctl__Output as WireIn } from '../proto/generated/xen/xen_domctl.js';
 import type { xen_domctl_getdomaininfo as WireInfo } from '../proto/generated/xen/xen_domctl_getdomaininfo.js';
+import { bitmapIn, bitmapOut } from './codec_handle.js';
 import { checkPayload, fail, str64, width } from './codec.js';
 
 /** The union member that belongs to each XEN_DOMCTL_* command. */
@@ -60,6 +61,12 @@ function payload(w: WireIn, member: string | undefined): DomctlPayload {
       return { kind: 'max_vcpus', op: { max: w.max_vcpus?.max ?? 0 } };
     case 'getvcpuinfo':
       return { kind: 'getvcpuinfo', op: { vcpu: w.getvcpuinfo?.vcpu ?? 0, online: 0, blocked: 0, running: 0, cpu_time: 0n, cpu: 0 } };
+    case 'vcpuaffinity': {
+      const a = w.vcpuaffinity;
+      return { kind: 'vcpuaffinity', op: { vcpu: a?.vcpu ?? 0, flags: a?.flags ?? 0, cpumap_hard: bitmapIn(a?.cpumap_hard), cpumap_soft: bitmapIn(a?.cpumap_soft) } };
+    }
+    case 'nodeaffinity':
+      return { kind: 'nodeaffinity', op: { nodemap: bitmapIn(w.nodeaffinity?.nodemap) } };
     default:
       return { kind: 'other' };
   }
@@ -95,6 +102,12 @@ export function domctlOut(d: xen_domctl): Wire {
       break;
     case 'getvcpuinfo':
       out.getvcpuinfo = { ...u.op, cpu_time: str64(u.op.cpu_time) };
+      break;
+    case 'vcpuaffinity':
+      out.vcpuaffinity = { vcpu: u.op.vcpu, flags: u.op.flags, cpumap_hard: bitmapOut(u.op.cpumap_hard), cpumap_soft: bitmapOut(u.op.cpumap_soft) };
+      break;
+    case 'nodeaffinity':
+      out.nodeaffinity = { nodemap: bitmapOut(u.op.nodemap) };
       break;
     default:
       break;

@@ -1,7 +1,19 @@
 // The engine's view of xen/include/public/domctl.h.
-export { XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMCTL, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID } from '../../proto/public/domctl.js';
+export { XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMCTL, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, XEN_VCPUAFFINITY } from '../../proto/public/domctl.js';
 import type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo } from '../../proto/public/domctl.js';
+import type { XenctlBitmap } from '../bitmap.js';
 export type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo };
+
+export interface xen_domctl_vcpuaffinity {
+  vcpu: number;
+  flags: number;
+  cpumap_hard: XenctlBitmap;
+  cpumap_soft: XenctlBitmap;
+}
+
+export interface xen_domctl_nodeaffinity {
+  nodemap: XenctlBitmap;
+}
 
 export interface xen_domctl_max_vcpus {
   max: number;
@@ -14,6 +26,8 @@ export type DomctlPayload =
   | { kind: 'createdomain'; op: xen_domctl_createdomain }
   | { kind: 'max_vcpus'; op: xen_domctl_max_vcpus }
   | { kind: 'getvcpuinfo'; op: xen_domctl_getvcpuinfo }
+  | { kind: 'vcpuaffinity'; op: xen_domctl_vcpuaffinity }
+  | { kind: 'nodeaffinity'; op: xen_domctl_nodeaffinity }
   | { kind: 'none' }
   | { kind: 'other' };
 

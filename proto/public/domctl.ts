@@ -104,3 +104,6 @@ export interface xen_domctl_getvcpuinfo {
   cpu_time: bigint;
   cpu: number;
 }
+
+/** XEN_VCPUAFFINITY_* flags of xen_domctl_vcpuaffinity. */
+export const XEN_VCPUAFFINITY = { HARD: 1 << 0, SOFT: 1 << 1, FORCE: 1 << 2 } as const;
