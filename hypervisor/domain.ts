@@ -27,6 +27,8 @@ export interface Domain {
   handle: Uint8Array;
   ssidref: number;
   is_privileged: boolean;
+  /** The domain this one is device model for (d->target, XEN_DOMCTL_set_target), if any. */
+  target: Domain | null;
   is_hvm: boolean;
   hap: boolean;
   max_vcpus: number;
@@ -54,6 +56,7 @@ export function newDomain(id: DomId, max_vcpus: number, last_alloc_node: NodeId)
     handle: new Uint8Array(16),
     ssidref: 0,
     is_privileged: false,
+    target: null,
     is_hvm: false,
     hap: false,
     max_vcpus,

@@ -1,7 +1,7 @@
 // The libxc handle and hypercall plumbing (tools/libs/ctrl/xc_private.{c,h}): each xc_*
 // function builds a Xen struct and issues it over the wire; a negative rc becomes XenError.
 import * as grpc from '@grpc/grpc-js';
-import { ADDRESS_ENV, CALL_DEADLINE_MS, DEFAULT_ADDRESS, MAX_MESSAGE_BYTES } from '../proto/endpoint.js';
+import { ADDRESS_ENV, CALLER_METADATA_KEY, CALL_DEADLINE_MS, DEFAULT_ADDRESS, MAX_MESSAGE_BYTES } from '../proto/endpoint.js';
 import type { HypervisorClient } from '../proto/generated/xen/Hypervisor.js';
 import type { xen_domctl } from '../proto/generated/xen/xen_domctl.js';
 import type { xen_domctl__Output } from '../proto/generated/xen/xen_domctl.js';
@@ -36,8 +36,12 @@ export class xc_interface {
    *  so one process can talk to two hosts. */
   max_cpus: number | undefined;
   max_nodes: number | undefined;
+  /** Request metadata naming the calling domain, when not the control domain. */
+  readonly metadata: grpc.Metadata;
 
-  constructor(address: string) {
+  constructor(address: string, caller?: number) {
+    this.metadata = new grpc.Metadata();
+    if (caller !== undefined) this.metadata.set(CALLER_METADATA_KEY, String(caller));
     proto ??= loadHypervisorPackage().proto;
     this.address = address;
     this.client = new proto.xen.Hypervisor(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
@@ -65,8 +69,8 @@ function connect(channel: ReturnType<grpc.Client['getChannel']>, deadline: numbe
  * xc_interface_open: the address comes from the argument, $XENEMU_ADDRESS, or the default.
  * Fails (XenError EIO) if no server answers there, as C fails without /dev/xen/privcmd.
  */
-export async function xc_interface_open(address?: string): Promise<xc_interface> {
-  const xch = new xc_interface(address ?? process.env[ADDRESS_ENV] ?? DEFAULT_ADDRESS);
+export async function xc_interface_open(address?: string, opts: { caller?: number } = {}): Promise<xc_interface> {
+  const xch = new xc_interface(address ?? process.env[ADDRESS_ENV] ?? DEFAULT_ADDRESS, opts.caller);
   try {
     await connect(xch.client.getChannel(), Date.now() + OPEN_TIMEOUT_MS);
   } catch (e) {
@@ -82,12 +86,12 @@ export function xc_interface_close(xch: xc_interface): void {
 
 const deadline = (): grpc.CallOptions => ({ deadline: Date.now() + CALL_DEADLINE_MS });
 
-type Unary<Req, Res> = (req: Req, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => unknown;
+type Unary<Req, Res> = (req: Req, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => unknown;
 
 /** A transport failure is an I/O error to the caller, as a failed ioctl on privcmd would be. */
-export function call<Req, Res>(fn: string, method: Unary<Req, Res>, req: Req): Promise<Res> {
+export function call<Req, Res>(fn: string, method: Unary<Req, Res>, md: grpc.Metadata, req: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method(req, deadline(), (err, res) => {
+    method(req, md, deadline(), (err, res) => {
       if (err) reject(Object.assign(XenError.of(fn, 'EIO', `${grpc.status[err.code]}: ${err.details}`), { grpcCode: err.code }));
       else resolve(res!);
     });
@@ -103,26 +107,26 @@ export function rcOf(fn: string, rc: string): number {
 
 /** do_sysctl: stamps XEN_SYSCTL_INTERFACE_VERSION; returns the struct as Xen left it. */
 export async function do_sysctl(xch: xc_interface, fn: string, op: xen_sysctl): Promise<xen_sysctl__Output> {
-  const r = await call<xen_sysctl, sysctl_ret__Output>(fn, xch.client.sysctl.bind(xch.client), { ...op, interface_version: XEN_SYSCTL_INTERFACE_VERSION });
+  const r = await call<xen_sysctl, sysctl_ret__Output>(fn, xch.client.sysctl.bind(xch.client), xch.metadata, { ...op, interface_version: XEN_SYSCTL_INTERFACE_VERSION });
   rcOf(fn, r.rc);
   return r.op!;
 }
 
 /** do_domctl: stamps XEN_DOMCTL_INTERFACE_VERSION. */
 export async function do_domctl(xch: xc_interface, fn: string, op: xen_domctl): Promise<xen_domctl__Output> {
-  const r = await call<xen_domctl, domctl_ret__Output>(fn, xch.client.domctl.bind(xch.client), { ...op, interface_version: XEN_DOMCTL_INTERFACE_VERSION });
+  const r = await call<xen_domctl, domctl_ret__Output>(fn, xch.client.domctl.bind(xch.client), xch.metadata, { ...op, interface_version: XEN_DOMCTL_INTERFACE_VERSION });
   rcOf(fn, r.rc);
   return r.op!;
 }
 
 /** xc_memory_op: the long result (a count or a value) or XenError. */
 export async function xc_memory_op(xch: xc_interface, fn: string, op: xen_memory_op): Promise<{ rc: number; op: xen_memory_op__Output }> {
-  const r = await call<xen_memory_op, memory_op_ret__Output>(fn, xch.client.memory_op.bind(xch.client), op);
+  const r = await call<xen_memory_op, memory_op_ret__Output>(fn, xch.client.memory_op.bind(xch.client), xch.metadata, op);
   return { rc: rcOf(fn, r.rc), op: r.op! };
 }
 
 /** do_xen_version. */
 export async function do_xen_version(xch: xc_interface, fn: string, cmd: number): Promise<{ rc: number; op: xen_version_op__Output }> {
-  const r = await call<xen_version_op, xen_version_ret__Output>(fn, xch.client.xen_version.bind(xch.client), { cmd });
+  const r = await call<xen_version_op, xen_version_ret__Output>(fn, xch.client.xen_version.bind(xch.client), xch.metadata, { cmd });
   return { rc: rcOf(fn, r.rc), op: r.op! };
 }

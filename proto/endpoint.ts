@@ -12,3 +12,10 @@ export const MAX_MESSAGE_BYTES = 16 << 20;
 /** Every call gets a deadline, so a stuck server is noticed; the engine answers any single
  *  hypercall in far less (docs/architecture.md, "Deadlines"). */
 export const CALL_DEADLINE_MS = 30_000;
+
+/**
+ * Request metadata naming the domain a request is made as (decimal domid). Absent: the control
+ * domain (dom0), as a toolstack in dom0 calls. The claim is not authenticated: any client that
+ * can reach the server may claim any domain (docs/architecture.md, "Privilege").
+ */
+export const CALLER_METADATA_KEY = 'xen-caller-domid';

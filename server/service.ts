@@ -1,8 +1,8 @@
 // The Hypervisor gRPC service: decode, run in the engine as the calling domain, encode.
 // Nothing here knows Xen semantics; that all lives in hypervisor/.
 import * as grpc from '@grpc/grpc-js';
-import type { Hypercall } from '../hypervisor/hypercall.js';
-import type { DomId } from '../hypervisor/ids.js';
+import { domid, type DomId } from '../hypervisor/ids.js';
+import { CALLER_METADATA_KEY } from '../proto/endpoint.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import type { Xen } from '../hypervisor/xen.js';
 import type { HypervisorHandlers } from '../proto/generated/xen/Hypervisor.js';
@@ -20,19 +20,29 @@ export interface Undecodable {
   [UNDECODABLE]: string;
 }
 
+/** A caller claim that names no domain. */
+class UnknownCaller extends Error {}
+
 function statusOf(e: unknown): Partial<grpc.StatusObject> {
   if (e instanceof Malformed) return { code: grpc.status.INVALID_ARGUMENT, details: e.message };
+  if (e instanceof UnknownCaller) return { code: grpc.status.UNAUTHENTICATED, details: e.message };
   return { code: grpc.status.INTERNAL, details: `xenemu internal error: ${(e as Error).message ?? String(e)}` };
 }
 
-/** Every request is made as a domain; until the privilege issue, always the control domain. */
-function callerOf(xen: Xen): DomId {
-  return xen.control_domain().domain_id;
+/** Every request is made as a domain: the one its metadata names, else the control domain. */
+function callerOf(xen: Xen, md: grpc.Metadata): DomId {
+  const values = md.get(CALLER_METADATA_KEY);
+  if (values.length === 0) return xen.control_domain().domain_id;
+  const text = String(values[0]);
+  if (values.length > 1 || !/^\d{1,5}$/.test(text)) throw new UnknownCaller(`${CALLER_METADATA_KEY} must be one decimal domid, got '${text.slice(0, 16)}'`);
+  const d = xen.domain(domid(Number(text)));
+  if (d === undefined) throw new UnknownCaller(`${CALLER_METADATA_KEY}: there is no domain ${text}`);
+  return d.domain_id;
 }
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
-function unary<Req, Res>(handle: (req: Req) => Res): Unary<Req, Res> {
+function unary<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Res): Unary<Req, Res> {
   return (call, callback) => {
     const req = call.request as Req | Undecodable;
     if (typeof req === 'object' && req !== null && UNDECODABLE in req) {
@@ -40,42 +50,39 @@ function unary<Req, Res>(handle: (req: Req) => Res): Unary<Req, Res> {
       return;
     }
     try {
-      callback(null, handle(req as Req));
+      callback(null, handle(req as Req, callerOf(xen, call.metadata)));
     } catch (e) {
       callback(statusOf(e));
     }
   };
 }
 
-function run(xen: Xen, c: Hypercall): number {
-  return xen.hypercall(callerOf(xen), c);
-}
 
 export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
   return {
-    domctl: unary((req) => {
+    domctl: unary(xen, (req, caller) => {
       const args = domctlIn(req);
-      const rc = run(xen, { op: HYPERVISOR.domctl, args });
+      const rc = xen.hypercall(caller, { op: HYPERVISOR.domctl, args });
       return { rc, op: domctlOut(args) };
     }),
-    sysctl: unary((req) => {
+    sysctl: unary(xen, (req, caller) => {
       const args = sysctlIn(req);
-      const rc = run(xen, { op: HYPERVISOR.sysctl, args });
+      const rc = xen.hypercall(caller, { op: HYPERVISOR.sysctl, args });
       return { rc, op: sysctlOut(args) };
     }),
-    memory_op: unary((req) => {
+    memory_op: unary(xen, (req, caller) => {
       const args = memoryOpIn(req);
-      const rc = run(xen, { op: HYPERVISOR.memory_op, args });
+      const rc = xen.hypercall(caller, { op: HYPERVISOR.memory_op, args });
       return { rc, op: memoryOpOut(args) };
     }),
-    xen_version: unary((req) => {
+    xen_version: unary(xen, (req, caller) => {
       const args = versionIn(req);
-      const rc = run(xen, { op: HYPERVISOR.xen_version, args });
+      const rc = xen.hypercall(caller, { op: HYPERVISOR.xen_version, args });
       return { rc, op: versionOut(args) };
     }),
-    multicall: unary((req) => {
+    multicall: unary(xen, (req, caller) => {
       const entries = entriesIn(req.call_list);
-      const rc = run(xen, { op: HYPERVISOR.multicall, args: entries });
+      const rc = xen.hypercall(caller, { op: HYPERVISOR.multicall, args: entries });
       return { rc, call_list: entries.map(entryOut) };
     }),
     hypercall_stream: (stream) => {
@@ -84,7 +91,7 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
         try {
           if (UNDECODABLE in req) throw new Malformed(req[UNDECODABLE]);
           const entry = { call: entryIn(req), result: 0 };
-          entry.result = run(xen, entry.call);
+          entry.result = xen.hypercall(callerOf(xen, stream.metadata), entry.call);
           stream.write(entryOut(entry));
         } catch (e) {
           stream.emit('error', statusOf(e));
