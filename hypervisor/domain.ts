@@ -18,8 +18,10 @@ export interface Vcpu {
   /** VPF_blocked */
   blocked: boolean;
   is_running: boolean;
-  /** Running time, ns. */
+  /** Running time accumulated up to running_since, ns. */
   cpu_time: bigint;
+  /** NOW() when the vCPU last started running (meaningful while is_running). */
+  running_since: bigint;
 }
 
 export interface Domain {

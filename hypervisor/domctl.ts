@@ -5,7 +5,7 @@ import { domid } from './ids.js';
 import { XEN_DOMCTL, XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, type xen_domctl, type xen_domctl_getdomaininfo, type xen_domctl_getvcpuinfo } from './public/domctl.js';
 import { getnodeaffinity, setnodeaffinity, vcpu_affinity_domctl } from './affinity.js';
 import { domain_create, domain_kill } from './domain_create.js';
-import { domain_update_node_aff, sched_init_vcpu } from './sched.js';
+import { domain_set_running, domain_update_node_aff, sched_init_vcpu, vcpu_runtime } from './sched.js';
 import type { Xen } from './xen.js';
 import { xsm_default_action } from './xsm.js';
 
@@ -40,7 +40,7 @@ export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
     case 'max_vcpus':
       return max_vcpus(xen, caller, d, u.op.max);
     case 'getvcpuinfo':
-      return getvcpuinfo(d, u.op);
+      return getvcpuinfo(xen, d, u.op);
     case 'vcpuaffinity':
       return vcpu_affinity_domctl(xen, d, op.cmd, u.op);
     case 'nodeaffinity':
@@ -49,8 +49,8 @@ export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
       return op.cmd === XEN_DOMCTL.destroydomain
         ? destroydomain(xen, caller, d)
         : op.cmd === XEN_DOMCTL.pausedomain
-          ? pause_by_systemcontroller(caller, d)
-          : unpause_by_systemcontroller(d);
+          ? pause_by_systemcontroller(xen, caller, d)
+          : unpause_by_systemcontroller(xen, d);
     case 'createdomain':
     case 'other':
       return neg('ENOSYS');
@@ -82,10 +82,10 @@ function max_vcpus(xen: Xen, caller: Domain, d: Domain, max: number): number {
 }
 
 /** The XEN_DOMCTL_getvcpuinfo case: -ENOENT for a vCPU out of range or not created (domain_vcpu). */
-function getvcpuinfo(d: Domain, op: xen_domctl_getvcpuinfo): number {
+function getvcpuinfo(xen: Xen, d: Domain, op: xen_domctl_getvcpuinfo): number {
   const v = d.vcpu[op.vcpu];
   if (v === undefined) return neg('ENOENT');
-  Object.assign(op, { online: v.online ? 1 : 0, blocked: v.blocked ? 1 : 0, running: v.is_running ? 1 : 0, cpu_time: v.cpu_time, cpu: v.processor });
+  Object.assign(op, { online: v.online ? 1 : 0, blocked: v.blocked ? 1 : 0, running: v.is_running ? 1 : 0, cpu_time: vcpu_runtime(v, xen.clock.now_ns()), cpu: v.processor });
   return 0;
 }
 
@@ -100,18 +100,22 @@ function destroydomain(xen: Xen, caller: Domain, d: Domain): number {
 const MAX_CONTROLLER_PAUSE = 255;
 
 /** Port of _domain_pause_by_systemcontroller: not yourself, at most 255 outstanding pauses. */
-function pause_by_systemcontroller(caller: Domain, d: Domain): number {
+function pause_by_systemcontroller(xen: Xen, caller: Domain, d: Domain): number {
   if (d === caller) return neg('EINVAL');
   if (d.controller_pause_count >= MAX_CONTROLLER_PAUSE) return neg('EOVERFLOW');
   d.controller_pause_count++;
+  domain_set_running(d, false, xen.clock.now_ns());
   return 0;
 }
 
 /** Port of domain_unpause_by_systemcontroller: the first drop to 0 finishes creation. */
-function unpause_by_systemcontroller(d: Domain): number {
+function unpause_by_systemcontroller(xen: Xen, d: Domain): number {
   if (d.controller_pause_count === 0) return neg('EINVAL');
   d.controller_pause_count--;
-  if (d.controller_pause_count === 0) d.creation_finished = true;
+  if (d.controller_pause_count === 0) {
+    d.creation_finished = true;
+    domain_set_running(d, true, xen.clock.now_ns());
+  }
   return 0;
 }
 
@@ -137,7 +141,7 @@ export function getdomaininfo(xen: Xen, d: Domain): xen_domctl_getdomaininfo {
     shr_pages: 0,
     paged_pages: 0,
     shared_info_frame: xen.shared_info_frame(d),
-    cpu_time: d.vcpu.reduce((s, v) => s + v.cpu_time, 0n),
+    cpu_time: d.vcpu.reduce((s, v) => s + vcpu_runtime(v, xen.clock.now_ns()), 0n),
     nr_online_vcpus: online.length,
     max_vcpu_id: d.vcpu.length === 0 ? XEN_INVALID_MAX_VCPU_ID : d.vcpu.length - 1,
     ssidref: d.ssidref,

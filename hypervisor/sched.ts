@@ -28,7 +28,35 @@ export function sched_init_vcpu(host: Host, pool: Bitmap, d: Domain, vcpu_id: nu
     blocked: false,
     is_running: false,
     cpu_time: 0n,
+    running_since: 0n,
   };
+}
+
+/** The vCPU's running time at `now` (runstate RUNSTATE_running time, ns). */
+export function vcpu_runtime(v: Vcpu, now: bigint): bigint {
+  return v.cpu_time + (v.is_running ? now - v.running_since : 0n);
+}
+
+/**
+ * The domain's vCPUs start or stop running with the controller pause count. There is no guest
+ * to bring vCPUs up, so at the first unpause every vCPU comes online (a guest that boots all
+ * its CPUs at once), and while unpaused every online vCPU runs, one pCPU each: the emulator
+ * models no contention.
+ */
+export function domain_set_running(d: Domain, running: boolean, now: bigint): void {
+  for (const v of d.vcpu) {
+    if (running) {
+      v.online = true;
+      if (!v.is_running) {
+        v.is_running = true;
+        v.blocked = false;
+        v.running_since = now;
+      }
+    } else if (v.is_running) {
+      v.cpu_time = vcpu_runtime(v, now);
+      v.is_running = false;
+    }
+  }
 }
 
 /**

@@ -8,6 +8,9 @@ import { DOMID_ANY, domid, nodeid } from '../hypervisor/ids.js';
 import { MAX_NUMNODES } from '../hypervisor/numa.js';
 import { domain_update_node_aff, sched_init_vcpu } from '../hypervisor/sched.js';
 import { Xen } from '../hypervisor/xen.js';
+import { ManualClock } from '../hypervisor/clock.js';
+import { getdomaininfo } from '../hypervisor/domctl.js';
+import type { xen_domctl, xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
 import type { xen_domctl_createdomain } from '../proto/public/domctl.js';
 import { preset } from './harness.js';
 
@@ -98,5 +101,31 @@ describe('domain_kill', () => {
     expect(xen.heap.outstanding_claims).toBe(0); // statement 35
     expect(xen.domain(d.domain_id)).toBeUndefined();
     expect(d.is_dying).toBe('dead');
+  });
+});
+
+describe('running time (injected clock)', () => {
+  it('vCPUs come online at the first unpause and accrue cpu_time only while unpaused', () => {
+    const clock = new ManualClock();
+    const xen = new Xen({ topology: preset('2node'), clock });
+    const dom0 = xen.control_domain().domain_id;
+    const dc = (cmd: number, domain: number, u: xen_domctl['u']): number => xen.hypercall(dom0, { op: 36, args: { cmd, interface_version: 0x18, domain, u } });
+    const args = { cmd: 1, interface_version: 0x18, domain: DOMID_ANY as number, u: { kind: 'createdomain', op: config({ max_vcpus: 2 }) } } as xen_domctl;
+    expect(xen.hypercall(dom0, { op: 36, args })).toBe(0);
+    const id = args.domain;
+    expect(dc(15, id, { kind: 'max_vcpus', op: { max: 2 } })).toBe(0);
+    const info = (): xen_domctl_getdomaininfo => getdomaininfo(xen, xen.domain(domid(id))!);
+    clock.advance(1_000_000_000n);
+    expect(info().cpu_time).toBe(0n);
+    expect(dc(4, id, { kind: 'none' })).toBe(0); // unpause
+    expect(info().nr_online_vcpus).toBe(2);
+    clock.advance(2_000_000_000n);
+    expect(info().cpu_time).toBe(4_000_000_000n);
+    expect(dc(3, id, { kind: 'none' })).toBe(0); // pause
+    clock.advance(5_000_000_000n);
+    expect(info().cpu_time).toBe(4_000_000_000n);
+    expect(info().flags & 0x20).toBe(0); // not running while paused
+    // dom0's vCPU 0 has been running since boot.
+    expect(getdomaininfo(xen, xen.control_domain()).cpu_time).toBe(8_000_000_000n);
   });
 });
