@@ -1,7 +1,7 @@
 // libxl_bitmap and host-size helpers (tools/libs/light/libxl_utils.c).
 import { xc_get_max_cpus, xc_get_max_nodes, xc_get_online_cpus } from '../libxc/xenctrl.js';
 import { LibxlError } from './libxl_error.js';
-import type { libxl_ctx } from './libxl.js';
+import { libxl_get_cpu_topology, type libxl_ctx } from './libxl.js';
 
 /** libxl_bitmap: `size` bytes; bit n in map[n/8], mask 1 << (n%8). */
 export interface libxl_bitmap {
@@ -83,4 +83,30 @@ export async function libxl_cpu_bitmap_alloc(ctx: libxl_ctx, max_cpus = 0): Prom
 /** libxl_node_bitmap_alloc(ctx, map, 0): sized for MAX_NUMNODES (64 on x86). */
 export async function libxl_node_bitmap_alloc(ctx: libxl_ctx, max_nodes = 0): Promise<libxl_bitmap> {
   return libxl_bitmap_alloc(max_nodes > 0 ? max_nodes : await libxl_get_max_nodes(ctx));
+}
+
+
+/** Port of libxl_nodemap_to_cpumap: every CPU whose node is in the nodemap. */
+export async function libxl_nodemap_to_cpumap(ctx: libxl_ctx, nodemap: libxl_bitmap, cpumap: libxl_bitmap): Promise<void> {
+  const tinfo = await libxl_get_cpu_topology(ctx);
+  libxl_bitmap_set_none(cpumap);
+  tinfo.forEach((t, cpu) => {
+    if (libxl_bitmap_test(nodemap, t.node)) libxl_bitmap_set(cpumap, cpu);
+  });
+}
+
+/** Port of libxl_node_to_cpumap: the CPUs of one node. */
+export async function libxl_node_to_cpumap(ctx: libxl_ctx, node: number, cpumap: libxl_bitmap): Promise<void> {
+  const nodemap = await libxl_node_bitmap_alloc(ctx);
+  libxl_bitmap_set(nodemap, node);
+  await libxl_nodemap_to_cpumap(ctx, nodemap, cpumap);
+}
+
+/** Port of libxl_cpumap_to_nodemap: the node of every set CPU (an invalid node is a silent no-op). */
+export async function libxl_cpumap_to_nodemap(ctx: libxl_ctx, cpumap: libxl_bitmap, nodemap: libxl_bitmap): Promise<void> {
+  const tinfo = await libxl_get_cpu_topology(ctx);
+  libxl_bitmap_set_none(nodemap);
+  tinfo.forEach((t, cpu) => {
+    if (libxl_bitmap_test(cpumap, cpu)) libxl_bitmap_set(nodemap, t.node);
+  });
 }

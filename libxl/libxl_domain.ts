@@ -1,0 +1,207 @@
+// Domains in libxl: listing, info, pause/unpause/destroy (tools/libs/light/libxl_domain.c)
+// and affinity (libxl_sched.c).
+import {
+  isXenError,
+  xc_domain_destroy,
+  xc_domain_getinfo_single,
+  xc_domain_getinfolist,
+  xc_domain_node_getaffinity,
+  xc_domain_node_setaffinity,
+  xc_domain_pause,
+  xc_domain_unpause,
+  xc_vcpu_getaffinity,
+  xc_vcpu_getinfo,
+  xc_vcpu_setaffinity,
+  type xc_domaininfo_t,
+} from '../libxc/xenctrl.js';
+import { XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
+import { LibxlError } from './libxl_error.js';
+import type { libxl_ctx } from './libxl.js';
+import { libxl_bitmap_alloc, libxl_cpu_bitmap_alloc, libxl_bitmap_is_empty, libxl_get_max_cpus, type libxl_bitmap } from './libxl_utils.js';
+
+/** LIBXL_SHUTDOWN_REASON_UNKNOWN */
+export const LIBXL_SHUTDOWN_REASON_UNKNOWN = -1;
+/** xc_getinfolist batch size of libxl_list_domain. */
+const LIST_BATCH = 1024;
+
+/** libxl_dominfo (libxl_types.idl), the fields libxl__xcinfo2xlinfo fills. */
+export interface libxl_dominfo {
+  uuid: Uint8Array;
+  domid: number;
+  ssidref: number;
+  running: boolean;
+  blocked: boolean;
+  paused: boolean;
+  shutdown: boolean;
+  dying: boolean;
+  never_stop: boolean;
+  shutdown_reason: number;
+  outstanding_memkb: number;
+  current_memkb: number;
+  shared_memkb: number;
+  paged_memkb: number;
+  max_memkb: number;
+  cpu_time: bigint;
+  vcpu_max_id: number;
+  vcpu_online: number;
+  cpupool: number;
+  gpaddr_bits: number;
+  domain_type: 'hvm' | 'pv';
+}
+
+/** Port of libxl__xcinfo2xlinfo. */
+export function xcinfo2xlinfo(x: xc_domaininfo_t): libxl_dominfo {
+  const f = (bit: number): boolean => (x.flags & bit) !== 0;
+  const shutdown = f(XEN_DOMINF.shutdown);
+  return {
+    uuid: x.handle,
+    domid: x.domain,
+    ssidref: x.ssidref,
+    running: f(XEN_DOMINF.running),
+    blocked: f(XEN_DOMINF.blocked),
+    paused: f(XEN_DOMINF.paused),
+    shutdown,
+    dying: f(XEN_DOMINF.dying),
+    never_stop: f(XEN_DOMINF.xs_domain),
+    shutdown_reason: shutdown ? (x.flags >>> 16) & 0xff : LIBXL_SHUTDOWN_REASON_UNKNOWN,
+    outstanding_memkb: x.outstanding_pages * 4,
+    current_memkb: x.tot_pages * 4,
+    shared_memkb: x.shr_pages * 4,
+    paged_memkb: x.paged_pages * 4,
+    max_memkb: x.max_pages * 4,
+    cpu_time: x.cpu_time,
+    vcpu_max_id: x.max_vcpu_id,
+    vcpu_online: x.nr_online_vcpus,
+    cpupool: x.cpupool,
+    gpaddr_bits: x.gpaddr_bits,
+    domain_type: f(XEN_DOMINF.hvm_guest) ? 'hvm' : 'pv', // PVH reads as HVM here, as in libxl
+  };
+}
+
+async function orFail<T>(what: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw new LibxlError('ERROR_FAIL', what, { cause: e });
+  }
+}
+
+/** Port of libxl_list_domain: getinfolist in batches from domid 0 upwards. */
+export async function libxl_list_domain(ctx: libxl_ctx): Promise<libxl_dominfo[]> {
+  const out: libxl_dominfo[] = [];
+  // Bound: each batch advances past the last domid, and domids end at 0x7FF0.
+  for (let first = 0; ; ) {
+    const batch = await orFail('getting domain info list', xc_domain_getinfolist(ctx.xch, first, LIST_BATCH));
+    if (batch.length === 0) return out;
+    out.push(...batch.map(xcinfo2xlinfo));
+    first = batch[batch.length - 1]!.domain + 1;
+  }
+}
+
+/** Port of libxl_domain_info: ESRCH is ERROR_DOMAIN_NOTFOUND. */
+export async function libxl_domain_info(ctx: libxl_ctx, domid: number): Promise<libxl_dominfo> {
+  try {
+    return xcinfo2xlinfo(await xc_domain_getinfo_single(ctx.xch, domid));
+  } catch (e) {
+    if (isXenError(e, 'ESRCH')) throw new LibxlError('ERROR_DOMAIN_NOTFOUND', `domain ${domid} does not exist`, { cause: e });
+    throw new LibxlError('ERROR_FAIL', 'getting domain info list', { cause: e });
+  }
+}
+
+export async function libxl_domain_pause(ctx: libxl_ctx, domid: number): Promise<void> {
+  await orFail('pausing domain', xc_domain_pause(ctx.xch, domid));
+}
+
+export async function libxl_domain_unpause(ctx: libxl_ctx, domid: number): Promise<void> {
+  await orFail('unpausing domain', xc_domain_unpause(ctx.xch, domid));
+}
+
+/** libxl_domain_destroy at the hypervisor level (the xenstore teardown comes with xenstored). */
+export async function libxl_domain_destroy(ctx: libxl_ctx, domid: number): Promise<void> {
+  await libxl_domain_info(ctx, domid); // ERROR_DOMAIN_NOTFOUND for a missing domain
+  await orFail('xc_domain_destroy failed', xc_domain_destroy(ctx.xch, domid));
+}
+
+/** libxl_vcpuinfo. */
+export interface libxl_vcpuinfo {
+  vcpuid: number;
+  cpu: number;
+  online: boolean;
+  blocked: boolean;
+  running: boolean;
+  vcpu_time: bigint;
+  cpumap: libxl_bitmap;
+  cpumap_soft: libxl_bitmap;
+}
+
+/** Port of libxl_list_vcpu: null when the domain has no vCPUs (max_vcpu_id invalid). */
+export async function libxl_list_vcpu(ctx: libxl_ctx, domid: number): Promise<libxl_vcpuinfo[] | null> {
+  const info = await libxl_domain_info(ctx, domid);
+  if (info.vcpu_max_id === XEN_INVALID_MAX_VCPU_ID) return null;
+  const out: libxl_vcpuinfo[] = [];
+  for (let v = 0; v <= info.vcpu_max_id; v++) {
+    const vi = await orFail('getting vcpu info', xc_vcpu_getinfo(ctx.xch, domid, v));
+    const cpumap = await libxl_cpu_bitmap_alloc(ctx);
+    const cpumap_soft = await libxl_cpu_bitmap_alloc(ctx);
+    await orFail('getting vcpu affinity', xc_vcpu_getaffinity(ctx.xch, domid, v, cpumap.map, cpumap_soft.map, XEN_VCPUAFFINITY.HARD | XEN_VCPUAFFINITY.SOFT));
+    out.push({ vcpuid: v, cpu: vi.cpu, online: vi.online !== 0, blocked: vi.blocked !== 0, running: vi.running !== 0, vcpu_time: vi.cpu_time, cpumap, cpumap_soft });
+  }
+  return out;
+}
+
+/** Logs of the affinity calls (libxl's LOG(WARN/DEBUG)), for callers that show them. */
+export type LibxlLog = (level: 'warn' | 'debug', message: string) => void;
+
+async function set_vcpuaffinity(ctx: libxl_ctx, domid: number, vcpuid: number, hard: libxl_bitmap | null, soft: libxl_bitmap | null, force: boolean, log: LibxlLog): Promise<void> {
+  if (hard === null && soft === null) throw new LibxlError('ERROR_INVAL', 'neither hard nor soft affinity given');
+  const n = await libxl_get_max_cpus(ctx);
+  const copy = (b: libxl_bitmap | null): libxl_bitmap | null => {
+    if (b === null) return null;
+    const c = libxl_bitmap_alloc(n); // libxl__bitmap_copy_best_effort into a max-CPU map
+    c.map.set(b.map.subarray(0, c.size));
+    return c;
+  };
+  const h = copy(hard);
+  const s = copy(soft);
+  const flags = (h ? XEN_VCPUAFFINITY.HARD : 0) | (s ? XEN_VCPUAFFINITY.SOFT : 0) | (force ? XEN_VCPUAFFINITY.FORCE : 0);
+  await orFail('Setting vcpu affinity', xc_vcpu_setaffinity(ctx.xch, domid, vcpuid, h?.map ?? null, s?.map ?? null, flags));
+  const differs = (eff: libxl_bitmap | null, req: libxl_bitmap | null): boolean => eff !== null && req !== null && !eff.map.every((b, i) => b === (req.map[i] ?? 0));
+  if (differs(h, hard)) log('debug', `New hard affinity for vcpu ${vcpuid} has unreachable cpus`);
+  if (differs(s, soft)) log('debug', `New soft affinity for vcpu ${vcpuid} has unreachable cpus`);
+  if (s !== null && libxl_bitmap_is_empty(s))
+    log('warn', `All cpus in soft affinity of vcpu ${vcpuid} are unreachable. Only hard affinity will be considered for scheduling`);
+}
+
+const noLog: LibxlLog = () => {};
+
+/** Port of libxl_set_vcpuaffinity; hard and/or soft may be null (left unchanged). */
+export function libxl_set_vcpuaffinity(ctx: libxl_ctx, domid: number, vcpuid: number, hard: libxl_bitmap | null, soft: libxl_bitmap | null, log: LibxlLog = noLog): Promise<void> {
+  return set_vcpuaffinity(ctx, domid, vcpuid, hard, soft, false, log);
+}
+
+/** Port of libxl_set_vcpuaffinity_force: adds XEN_VCPUAFFINITY_FORCE. */
+export function libxl_set_vcpuaffinity_force(ctx: libxl_ctx, domid: number, vcpuid: number, hard: libxl_bitmap | null, soft: libxl_bitmap | null, log: LibxlLog = noLog): Promise<void> {
+  return set_vcpuaffinity(ctx, domid, vcpuid, hard, soft, true, log);
+}
+
+/** Port of libxl_set_vcpuaffinity_all: every vCPU, carrying on after failures. */
+export async function libxl_set_vcpuaffinity_all(ctx: libxl_ctx, domid: number, max_vcpus: number, hard: libxl_bitmap | null, soft: libxl_bitmap | null, log: LibxlLog = noLog): Promise<void> {
+  let failed = false;
+  for (let v = 0; v < max_vcpus; v++) {
+    try {
+      await set_vcpuaffinity(ctx, domid, v, hard, soft, false, log);
+    } catch {
+      log('warn', `Failed to set affinity for ${v}`);
+      failed = true;
+    }
+  }
+  if (failed) throw new LibxlError('ERROR_FAIL', 'setting affinity for every vcpu');
+}
+
+export async function libxl_domain_set_nodeaffinity(ctx: libxl_ctx, domid: number, nodemap: libxl_bitmap): Promise<void> {
+  await orFail('Setting node affinity', xc_domain_node_setaffinity(ctx.xch, domid, nodemap.map));
+}
+
+export async function libxl_domain_get_nodeaffinity(ctx: libxl_ctx, domid: number, nodemap: libxl_bitmap): Promise<void> {
+  await orFail('Getting node affinity', xc_domain_node_getaffinity(ctx.xch, domid, nodemap.map));
+}
