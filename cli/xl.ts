@@ -5,6 +5,11 @@ import { libxl_ctx_alloc, libxl_ctx_free, type libxl_ctx } from '../libxl/libxl.
 import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
 import { localUname, parseCommand, processOut } from './io.js';
 import { main_info, type Out, type Uname } from './xl_info.js';
+import { main_list } from './xl_list.js';
+import { FindDomainError } from './xl_utils.js';
+import { main_vcpulist, main_vcpupin } from './xl_vcpu.js';
+import { main_destroy, main_pause, main_unpause } from './xl_vmcontrol.js';
+import { LibxlError } from '../libxl/libxl_error.js';
 
 export interface XlEnv {
   out: Out;
@@ -33,6 +38,11 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
     }
     try {
       code = await run(ctx);
+    } catch (e) {
+      if (e instanceof FindDomainError) env.out.stderr(`${e.message}\n`);
+      else if (e instanceof LibxlError) env.out.stderr(`libxl: error: ${e.message}${e.cause instanceof Error ? `: ${e.cause.message}` : ''}\n`);
+      else throw e;
+      code = 1;
     } finally {
       libxl_ctx_free(ctx);
     }
@@ -46,6 +56,45 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
     .action(async (name: string | undefined, o: { numa?: boolean }) =>
       withCtx((ctx) => main_info(ctx, { numa: o.numa === true, name }, env.out, env.uname)),
     );
+
+  program
+    .command('list')
+    .description('List information about all/some domains')
+    .option('-v, --verbose', 'Output more information than normal')
+    .option('-Z, --context', 'Show security label')
+    .option('-n, --numa', 'Show NUMA node affinity')
+    .argument('[domain]')
+    .action(async (domain: string | undefined, o: { verbose?: boolean; context?: boolean; numa?: boolean }) =>
+      withCtx((ctx) => main_list(ctx, { verbose: o.verbose === true, context: o.context === true, numa: o.numa === true, domain }, env.out)),
+    );
+
+  program
+    .command('vcpu-list')
+    .description('List the VCPUs for all/some domains')
+    .argument('[domains...]')
+    .action(async (domains: string[]) => withCtx((ctx) => main_vcpulist(ctx, domains, env.out)));
+
+  program
+    .command('vcpu-pin')
+    .description('Set which CPUs a VCPU can use')
+    .option('-f, --force', 'undo an override pinning done by the guest')
+    .option('--ignore-global-affinity-masks', 'ignore the xl.conf vm.cpumask masks')
+    .argument('<domain>')
+    .argument('<vcpu>', 'a VCPU number or all')
+    .argument('<hard>', 'a CPU list, - or all')
+    .argument('[soft]', 'a CPU list, - or all')
+    .action(async (domain: string, vcpu: string, hard: string, soft: string | undefined, o: { force?: boolean }) =>
+      withCtx((ctx) => main_vcpupin(ctx, { force: o.force === true, domain, vcpu, hard, soft }, env.out)),
+    );
+
+  program.command('pause').description('Pause execution of a domain').argument('<domain>').action(async (d: string) => withCtx((ctx) => main_pause(ctx, d)));
+  program.command('unpause').description('Unpause a paused domain').argument('<domain>').action(async (d: string) => withCtx((ctx) => main_unpause(ctx, d)));
+  program
+    .command('destroy')
+    .description('Terminate a domain immediately')
+    .option('-f', 'allow domain 0 to be destroyed')
+    .argument('<domain>')
+    .action(async (d: string, o: { f?: boolean }) => withCtx((ctx) => main_destroy(ctx, d, o.f === true, env.out)));
 
   return (await parseCommand(program, args)) ?? code;
 }

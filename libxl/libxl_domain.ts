@@ -205,3 +205,27 @@ export async function libxl_domain_set_nodeaffinity(ctx: libxl_ctx, domid: numbe
 export async function libxl_domain_get_nodeaffinity(ctx: libxl_ctx, domid: number, nodemap: libxl_bitmap): Promise<void> {
   await orFail('Getting node affinity', xc_domain_node_getaffinity(ctx.xch, domid, nodemap.map));
 }
+
+/**
+ * libxl_domid_to_name: the name xenstore keeps at /local/domain/<domid>/name. xenstored arrives
+ * with the libxl issue; until then only the boot skeleton's "Domain-0" exists, and other
+ * domains have no name (NULL), as a domain whose name was never written.
+ */
+export function libxl_domid_to_name(_ctx: libxl_ctx, domid: number): string | null {
+  return domid === 0 ? 'Domain-0' : null;
+}
+
+/** libxl_domain_qualifier_to_domid: a decimal domid, or a domain name. */
+export async function libxl_domain_qualifier_to_domid(ctx: libxl_ctx, name: string): Promise<number> {
+  if (/^\d+$/.test(name)) return Number(name);
+  const list = await libxl_list_domain(ctx);
+  const found = list.find((d) => libxl_domid_to_name(ctx, d.domid) === name);
+  if (found === undefined) throw new LibxlError('ERROR_INVAL', `no domain named ${name}`);
+  return found.domid;
+}
+
+/** LIBXL_UUID_FMT: 8-4-4-4-12 lowercase hex. */
+export function libxl_uuid_fmt(uuid: Uint8Array): string {
+  const h = [...uuid].map((b) => b.toString(16).padStart(2, '0')).join('').padEnd(32, '0');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
