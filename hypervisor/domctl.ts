@@ -51,6 +51,8 @@ export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
         : op.cmd === XEN_DOMCTL.pausedomain
           ? pause_by_systemcontroller(xen, caller, d)
           : unpause_by_systemcontroller(xen, d);
+    case 'set_target':
+      return set_target(xen, d, u.op.target);
     case 'createdomain':
     case 'other':
       return neg('ENOSYS');
@@ -86,6 +88,15 @@ function getvcpuinfo(xen: Xen, d: Domain, op: xen_domctl_getvcpuinfo): number {
   const v = d.vcpu[op.vcpu];
   if (v === undefined) return neg('ENOENT');
   Object.assign(op, { online: v.online ? 1 : 0, blocked: v.blocked ? 1 : 0, running: v.is_running ? 1 : 0, cpu_time: vcpu_runtime(v, xen.clock.now_ns()), cpu: v.processor });
+  return 0;
+}
+
+/** The XEN_DOMCTL_set_target case: d becomes the device model of `target` (once, not itself). */
+function set_target(xen: Xen, d: Domain, target: number): number {
+  const e = xen.domain(domid(target));
+  if (e === undefined) return neg('ESRCH');
+  if (e === d || d.target !== null) return neg('EINVAL');
+  d.target = e; // xsm_set_target is XSM_HOOK
   return 0;
 }
 

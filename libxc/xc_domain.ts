@@ -91,3 +91,8 @@ export async function xc_vcpu_getinfo(xch: xc_interface, domid: number, vcpu: nu
   const v = op.getvcpuinfo!;
   return { vcpu: v.vcpu, online: v.online, blocked: v.blocked, running: v.running, cpu_time: BigInt(v.cpu_time), cpu: v.cpu };
 }
+
+/** xc_domain_set_target: `domid` becomes the device model of `target`. */
+export async function xc_domain_set_target(xch: xc_interface, domid: number, target: number): Promise<void> {
+  await do_domctl(xch, 'xc_domain_set_target', { cmd: XEN_DOMCTL.set_target, domain: domid, set_target: { target } });
+}

@@ -14,6 +14,7 @@ const MEMBER: Record<number, NonNullable<WireIn['u']>> = {
   14: 'getvcpuinfo',
   15: 'max_vcpus',
   25: 'vcpuaffinity',
+  46: 'set_target',
   68: 'nodeaffinity',
   69: 'nodeaffinity',
   74: 'vnuma',
@@ -67,6 +68,8 @@ function payload(w: WireIn, member: string | undefined): DomctlPayload {
     }
     case 'nodeaffinity':
       return { kind: 'nodeaffinity', op: { nodemap: bitmapIn(w.nodeaffinity?.nodemap) } };
+    case 'set_target':
+      return { kind: 'set_target', op: { target: width(w.set_target?.target, 16, 'set_target.target') } };
     default:
       return { kind: 'other' };
   }

@@ -28,6 +28,7 @@ export type DomctlPayload =
   | { kind: 'getvcpuinfo'; op: xen_domctl_getvcpuinfo }
   | { kind: 'vcpuaffinity'; op: xen_domctl_vcpuaffinity }
   | { kind: 'nodeaffinity'; op: xen_domctl_nodeaffinity }
+  | { kind: 'set_target'; op: { target: number } }
   | { kind: 'none' }
   | { kind: 'other' };
 

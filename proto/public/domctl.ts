@@ -12,6 +12,7 @@ export const XEN_DOMCTL = {
   getvcpuinfo: 14,
   max_vcpus: 15,
   getvcpuaffinity: 25,
+  set_target: 46,
   setnodeaffinity: 68,
   getnodeaffinity: 69,
   setvnumainfo: 74,

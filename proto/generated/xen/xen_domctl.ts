@@ -10,6 +10,7 @@ import type { xen_domctl_nodeaffinity as _xen_xen_domctl_nodeaffinity, xen_domct
 import type { xen_domctl_vnuma as _xen_xen_domctl_vnuma, xen_domctl_vnuma__Output as _xen_xen_domctl_vnuma__Output } from '../xen/xen_domctl_vnuma.js';
 import type { xen_domctl_claim_memory as _xen_xen_domctl_claim_memory, xen_domctl_claim_memory__Output as _xen_xen_domctl_claim_memory__Output } from '../xen/xen_domctl_claim_memory.js';
 import type { xen_domctl_numa_op as _xen_xen_domctl_numa_op, xen_domctl_numa_op__Output as _xen_xen_domctl_numa_op__Output } from '../xen/xen_domctl_numa_op.js';
+import type { xen_domctl_set_target as _xen_xen_domctl_set_target, xen_domctl_set_target__Output as _xen_xen_domctl_set_target__Output } from '../xen/xen_domctl_set_target.js';
 
 export interface xen_domctl {
   'cmd'?: (number);
@@ -25,7 +26,8 @@ export interface xen_domctl {
   'vnuma'?: (_xen_xen_domctl_vnuma | null);
   'claim_memory'?: (_xen_xen_domctl_claim_memory | null);
   'numa_op'?: (_xen_xen_domctl_numa_op | null);
-  'u'?: "createdomain"|"getdomaininfo"|"vcpuaffinity"|"max_mem"|"getvcpuinfo"|"max_vcpus"|"nodeaffinity"|"vnuma"|"claim_memory"|"numa_op";
+  'set_target'?: (_xen_xen_domctl_set_target | null);
+  'u'?: "createdomain"|"getdomaininfo"|"vcpuaffinity"|"max_mem"|"getvcpuinfo"|"max_vcpus"|"nodeaffinity"|"vnuma"|"claim_memory"|"numa_op"|"set_target";
 }
 
 export interface xen_domctl__Output {
@@ -42,5 +44,6 @@ export interface xen_domctl__Output {
   'vnuma'?: (_xen_xen_domctl_vnuma__Output | null);
   'claim_memory'?: (_xen_xen_domctl_claim_memory__Output | null);
   'numa_op'?: (_xen_xen_domctl_numa_op__Output | null);
-  'u'?: "createdomain"|"getdomaininfo"|"vcpuaffinity"|"max_mem"|"getvcpuinfo"|"max_vcpus"|"nodeaffinity"|"vnuma"|"claim_memory"|"numa_op";
+  'set_target'?: (_xen_xen_domctl_set_target__Output | null);
+  'u'?: "createdomain"|"getdomaininfo"|"vcpuaffinity"|"max_mem"|"getvcpuinfo"|"max_vcpus"|"nodeaffinity"|"vnuma"|"claim_memory"|"numa_op"|"set_target";
 }

@@ -12,6 +12,7 @@ export const xen_domctl_cmd = {
   XEN_DOMCTL_getvcpuinfo: 'XEN_DOMCTL_getvcpuinfo',
   XEN_DOMCTL_max_vcpus: 'XEN_DOMCTL_max_vcpus',
   XEN_DOMCTL_getvcpuaffinity: 'XEN_DOMCTL_getvcpuaffinity',
+  XEN_DOMCTL_set_target: 'XEN_DOMCTL_set_target',
   XEN_DOMCTL_setnodeaffinity: 'XEN_DOMCTL_setnodeaffinity',
   XEN_DOMCTL_getnodeaffinity: 'XEN_DOMCTL_getnodeaffinity',
   XEN_DOMCTL_setvnumainfo: 'XEN_DOMCTL_setvnumainfo',
@@ -42,6 +43,8 @@ export type xen_domctl_cmd =
   | 15
   | 'XEN_DOMCTL_getvcpuaffinity'
   | 25
+  | 'XEN_DOMCTL_set_target'
+  | 46
   | 'XEN_DOMCTL_setnodeaffinity'
   | 68
   | 'XEN_DOMCTL_getnodeaffinity'
