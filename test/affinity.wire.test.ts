@@ -173,3 +173,38 @@ describe('vCPU affinity', () => {
     await xc_domain_destroy(h.xch, id);
   });
 });
+
+describe('bad input leaves the state as it was', () => {
+  const h = useHost('4node');
+
+  it('reserved domids are not translated: DOMID_SELF, DOMID_IO and 0x7FFF answer -ESRCH', async () => {
+    for (const id of [0x7ff0, 0x7ff1, 0x7ff5, 0x7fff]) {
+      const r = await domctl(h.xch.client, { cmd: 5, interface_version: DOMCTL_V, domain: id, getdomaininfo: {} });
+      expect(r.rc).toBe('-3');
+    }
+  });
+
+  it('an empty hard map (nr_bits 0) is -EINVAL; maps and node affinity read back unchanged', async () => {
+    const id = await domain(h.xch);
+    await xc_vcpu_setaffinity(h.xch, id, 1, cpus(7), cpus(7, 8), HARD | SOFT);
+    const r = await domctl(h.xch.client, {
+      cmd: 9, interface_version: DOMCTL_V, domain: id,
+      vcpuaffinity: { vcpu: 1, flags: HARD, cpumap_hard: { nr_bits: 0, bitmap: { buf: Buffer.from([0xff]) } } },
+    });
+    expect(r.rc).toBe('-22');
+    const hard = new Uint8Array(8);
+    const soft = new Uint8Array(8);
+    await xc_vcpu_getaffinity(h.xch, id, 1, hard, soft, HARD | SOFT);
+    expect([bits(hard), bits(soft)]).toEqual([[7], [7, 8]]);
+    expect(await nodeAffinity(h.xch, id)).toEqual([0, 1, 2, 3]); // vCPU 0 still may run anywhere
+    await xc_domain_destroy(h.xch, id);
+  });
+
+  it('SCHEDOP_pin_override cannot be issued (no guest sched_op), so FORCE is accepted and -EBUSY never arises', async () => {
+    const id = await domain(h.xch);
+    const hard = cpus(2);
+    await xc_vcpu_setaffinity(h.xch, id, 0, hard, null, HARD | XEN_VCPUAFFINITY.FORCE);
+    expect(bits(hard)).toEqual([2]);
+    await xc_domain_destroy(h.xch, id);
+  });
+});
