@@ -1,5 +1,7 @@
 // Test harness: an engine, a real server on 127.0.0.1:0, and libxc/libxl handles on it.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
+import { main as xlMain } from '../cli/xl.js';
 import { libxl_ctx_alloc, libxl_ctx_free, type libxl_ctx } from '../libxl/libxl.js';
 import { xc_interface_close, xc_interface_open, type xc_interface } from '../libxc/xenctrl.js';
 import { presetTopology } from '../hypervisor/presets.js';
@@ -71,4 +73,18 @@ export function useHost(topology: string | HostTopology = '4node', opts: Omit<Xe
       return started[key as keyof Host];
     },
   });
+}
+
+/** Runs `xl <args>` against a host, capturing what it prints. */
+export async function xl(h: Host, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const c = capture();
+  const code = await xlMain(['--address', h.address, ...args], { out: c.out, uname: FIXED_UNAME });
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+/** The golden file test/golden/<name>; UPDATE_GOLDEN=1 (or a missing file) writes `actual` first. */
+export function golden(name: string, actual: string): string {
+  const file = new URL(`./golden/${name}`, import.meta.url);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
+  return readFileSync(file, 'utf8');
 }

@@ -1,25 +1,11 @@
 // xl list, vcpu-list, vcpu-pin, pause, unpause, destroy over the wire, against golden output
 // (tools/xl/xl_info.c: list_domains; xl_vcpu.c: vcpulist, main_vcpupin; xl_vmcontrol.c).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/xl.js';
 import { print_bitmap } from '../cli/xl_utils.js';
 import { DOMID_ANY } from '../hypervisor/ids.js';
 import { xc_domain_create, xc_domain_max_vcpus, xc_domain_unpause } from '../libxc/xenctrl.js';
 import { XEN_DOMCTL_CDF } from '../proto/public/domctl.js';
-import { capture, FIXED_UNAME, useHost, type Host } from './harness.js';
-
-async function xl(h: Host, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const c = capture();
-  const code = await main(['--address', h.address, ...args], { out: c.out, uname: FIXED_UNAME });
-  return { code, stdout: c.stdout(), stderr: c.stderr() };
-}
-
-function golden(name: string, actual: string): string {
-  const file = new URL(`./golden/${name}`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
-  return readFileSync(file, 'utf8');
-}
+import { golden, useHost, xl } from './harness.js';
 
 describe('print_bitmap (xl_utils.c)', () => {
   it('prints runs, "all" for one full run and "none" for nothing', () => {

@@ -1,22 +1,9 @@
 // `xl info` and `xl info -n` over the wire, against golden output (tools/xl/xl_info.c:
 // print_info, output_physinfo, output_topologyinfo, output_numainfo, output_xeninfo).
 // UPDATE_GOLDEN=1 rewrites the files; review the diff before committing.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/xl.js';
-import { capture, FIXED_UNAME, useHost, type Host } from './harness.js';
-
-async function xl(h: Host, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const c = capture();
-  const code = await main(['--address', h.address, ...args], { out: c.out, uname: FIXED_UNAME });
-  return { code, stdout: c.stdout(), stderr: c.stderr() };
-}
-
-function golden(name: string, actual: string): string {
-  const file = new URL(`./golden/${name}`, import.meta.url);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, actual);
-  return readFileSync(file, 'utf8');
-}
+import { capture, FIXED_UNAME, golden, useHost, xl } from './harness.js';
 
 for (const preset of ['4node', '8node-amd']) {
   describe(`xl info on the ${preset} preset`, () => {
