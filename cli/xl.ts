@@ -60,12 +60,15 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
   program
     .command('list')
     .description('List information about all/some domains')
+    .option('-l, --long', 'Output all VM details')
     .option('-v, --verbose', 'Output more information than normal')
     .option('-Z, --context', 'Show security label')
     .option('-n, --numa', 'Show NUMA node affinity')
     .argument('[domain]')
-    .action(async (domain: string | undefined, o: { verbose?: boolean; context?: boolean; numa?: boolean }) =>
-      withCtx((ctx) => main_list(ctx, { verbose: o.verbose === true, context: o.context === true, numa: o.numa === true, domain }, env.out)),
+    .action(async (domain: string | undefined, o: { long?: boolean; verbose?: boolean; context?: boolean; numa?: boolean }) =>
+      withCtx((ctx) =>
+        main_list(ctx, { long: o.long === true, verbose: o.verbose === true, context: o.context === true, numa: o.numa === true, domain }, env.out),
+      ),
     );
 
   program

@@ -1,6 +1,7 @@
-// `xl list [-v] [-Z] [-n] [Domain]` (tools/xl/xl_info.c: main_list, list_domains).
+// `xl list [-l] [-v] [-Z] [-n] [Domain]` (tools/xl/xl_info.c: main_list, list_domains,
+// list_domains_details).
 import { libxl_get_physinfo, type libxl_ctx } from '../libxl/libxl.js';
-import { libxl_domain_get_nodeaffinity, libxl_domain_info, libxl_domid_to_name, libxl_list_domain, libxl_uuid_fmt, type libxl_dominfo } from '../libxl/libxl_domain.js';
+import { libxl_domain_get_nodeaffinity, libxl_domain_info, libxl_domid_to_name, libxl_list_domain, libxl_retrieve_domain_configuration, libxl_uuid_fmt, type libxl_dominfo } from '../libxl/libxl_domain.js';
 import { LibxlError } from '../libxl/libxl_error.js';
 import { libxl_node_bitmap_alloc } from '../libxl/libxl_utils.js';
 import { lpad, rpad } from './printf.js';
@@ -8,6 +9,7 @@ import type { Out } from './xl_info.js';
 import { find_domain, print_bitmap } from './xl_utils.js';
 
 export interface ListOpts {
+  long: boolean;
   verbose: boolean;
   context: boolean;
   numa: boolean;
@@ -41,7 +43,25 @@ async function list_domains(ctx: libxl_ctx, o: ListOpts, info: libxl_dominfo[], 
   }
 }
 
-/** Port of main_list (without -l, which needs the stored domain configurations). */
+/**
+ * Port of list_domains_details (JSON, xl's default output format): each domain's stored
+ * configuration as {domid, config}; a domain without one is skipped after libxl's error line.
+ * yajl's beautified empty array is "[", a blank line, "]".
+ */
+async function list_domains_details(ctx: libxl_ctx, info: libxl_dominfo[], out: Out): Promise<void> {
+  const entries: unknown[] = [];
+  for (const d of info) {
+    try {
+      entries.push({ domid: d.domid, config: await libxl_retrieve_domain_configuration(ctx, d.domid) });
+    } catch (e) {
+      if (!(e instanceof LibxlError)) throw e;
+      out.stderr(`libxl: error: ${e.message}\n`);
+    }
+  }
+  out.stdout(entries.length === 0 ? '[\n\n]\n' : `${JSON.stringify(entries, null, 4)}\n`);
+}
+
+/** Port of main_list. */
 export async function main_list(ctx: libxl_ctx, o: ListOpts, out: Out): Promise<number> {
   let info: libxl_dominfo[];
   if (o.domain === undefined) {
@@ -59,6 +79,7 @@ export async function main_list(ctx: libxl_ctx, o: ListOpts, out: Out): Promise<
       return 1;
     }
   }
-  await list_domains(ctx, o, info, out);
+  if (o.long) await list_domains_details(ctx, info, out);
+  else await list_domains(ctx, o, info, out);
   return 0;
 }

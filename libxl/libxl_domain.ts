@@ -229,3 +229,13 @@ export function libxl_uuid_fmt(uuid: Uint8Array): string {
   const h = [...uuid].map((b) => b.toString(16).padStart(2, '0')).join('').padEnd(32, '0');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
+
+/**
+ * libxl_retrieve_domain_configuration: the configuration libxl stored when it created the
+ * domain ("libxl-json" userdata). Domains not created through libxl_domain_create_new (dom0,
+ * domains made with raw domctls) have none, and this fails as libxl does: "Fail to get domain
+ * configuration", ERROR_FAIL. The store itself arrives with domain creation (xl create).
+ */
+export function libxl_retrieve_domain_configuration(_ctx: libxl_ctx, domid: number): Promise<never> {
+  return Promise.reject(new LibxlError('ERROR_FAIL', `Domain ${domid}:Fail to get domain configuration`));
+}

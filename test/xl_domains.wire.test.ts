@@ -49,6 +49,13 @@ describe('xl domain commands on 4node with two guests', () => {
     expect(await xl(h, 'list', 'nosuch')).toEqual({ code: 1, stdout: '', stderr: 'nosuch is an invalid domain identifier (rc=-6)\n' });
   });
 
+  it('xl list -l: domains not created through libxl have no stored configuration and are skipped', async () => {
+    const r = await xl(h, 'list', '-l');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('[\n\n]\n');
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([0, a, b].map((id) => `libxl: error: Domain ${id}:Fail to get domain configuration`));
+  });
+
   it('xl vcpu-pin refuses bad arguments with xl\'s messages', async () => {
     expect(await xl(h, 'vcpu-pin', String(a), 'x', 'all')).toMatchObject({ code: 1, stderr: 'Error: Invalid argument x as VCPU.\n' });
     expect(await xl(h, 'vcpu-pin', '-f', String(a), 'all', '1')).toMatchObject({ code: 1, stderr: "Error: --force and 'all' as VCPU not allowed.\n" });
