@@ -33,6 +33,10 @@ describe('xl domain commands on 4node with two guests', () => {
   it('xl vcpu-pin pins, xl list -n and xl vcpu-list show it (golden)', async () => {
     expect((await xl(h, 'vcpu-pin', String(b), 'all', 'node:1', '-')).code).toBe(0);
     expect((await xl(h, 'vcpu-pin', String(b), '0', '-', '16-19')).code).toBe(0);
+    const plain = await xl(h, 'list');
+    expect(plain.stdout).toBe(golden('xl-list-4node.txt', plain.stdout));
+    const verbose = await xl(h, 'list', '-v');
+    expect(verbose.stdout).toBe(golden('xl-list-v-4node.txt', verbose.stdout));
     const list = await xl(h, 'list', '-n');
     expect(list.stderr).toBe('');
     expect(list.stdout).toBe(golden('xl-list-n-4node.txt', list.stdout));
