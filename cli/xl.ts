@@ -6,6 +6,7 @@ import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
 import { localUname, parseCommand, processOut } from './io.js';
 import { main_info, type Out, type Uname } from './xl_info.js';
 import { main_list } from './xl_list.js';
+import { main_debug_keys, main_dmesg } from './xl_misc.js';
 import { FindDomainError } from './xl_utils.js';
 import { main_vcpulist, main_vcpupin } from './xl_vcpu.js';
 import { main_destroy, main_pause, main_unpause } from './xl_vmcontrol.js';
@@ -98,6 +99,17 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
     .option('-f', 'allow domain 0 to be destroyed')
     .argument('<domain>')
     .action(async (d: string, o: { f?: boolean }) => withCtx((ctx) => main_destroy(ctx, d, o.f === true, env.out)));
+
+  program
+    .command('dmesg')
+    .description('Read and/or clear dmesg buffer')
+    .option('-c', 'clear dmesg buffer as well as printing it')
+    .action(async (o: { c?: boolean }) => withCtx((ctx) => main_dmesg(ctx, o.c === true, env.out)));
+  program
+    .command('debug-keys')
+    .description('Send debug keys to Xen')
+    .argument('<keys>')
+    .action(async (keys: string) => withCtx((ctx) => main_debug_keys(ctx, keys, env.out)));
 
   return (await parseCommand(program, args)) ?? code;
 }

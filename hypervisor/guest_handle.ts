@@ -1,5 +1,4 @@
-// Guest memory behind a XEN_GUEST_HANDLE: copy_to_guest semantics (copy_from_guest arrives with
-// the first sub-op that reads an IN array).
+// Guest memory behind a XEN_GUEST_HANDLE: copy_from_guest / copy_to_guest semantics.
 import { neg } from './errno.js';
 
 /**
@@ -17,6 +16,13 @@ export class GuestHandle<T> {
 
   isNull(): boolean {
     return this.input === null;
+  }
+
+  /** copy_from_guest: the first `count` elements, or -EFAULT if the buffer is NULL or short. */
+  read(count: number): readonly T[] | number {
+    if (count === 0) return [];
+    if (this.input === null || this.input.length < count) return neg('EFAULT');
+    return this.input.slice(0, count);
   }
 
   /** copy_to_guest_offset: -EFAULT on a NULL handle. */

@@ -19,6 +19,7 @@ import {
 } from './public/sysctl.js';
 import { XEN_SCHEDULER } from '../proto/public/sysctl.js';
 import type { Xen } from './xen.js';
+import { handle_keypresses } from './keyhandler.js';
 import { xsm_default_action } from './xsm.js';
 
 
@@ -42,6 +43,15 @@ export function do_sysctl(xen: Xen, caller: Domain, op: xen_sysctl): number {
       return 0;
     case 'cpupool_op':
       return cpupool_op(xen, u.op);
+    case 'readconsole':
+      return xen.console.read(u.op);
+    case 'debug_keys': {
+      // Port of the XEN_SYSCTL_debug_keys case: each key in turn; a short buffer is -EFAULT.
+      const keys = u.op.keys.read(u.op.nr_keys);
+      if (typeof keys === 'number') return keys;
+      handle_keypresses(xen, keys);
+      return 0;
+    }
     case 'other':
       return neg('ENOSYS');
   }

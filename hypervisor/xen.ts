@@ -8,6 +8,8 @@ import { hypercall, type Hypercall } from './hypercall.js';
 import { Host } from './host.js';
 import type { DomId } from './ids.js';
 import { Heap } from './page_alloc.js';
+import { Conring } from './console.js';
+import { XEN_CHANGESET, XEN_COMPILE_INFO, XEN_EXTRAVERSION, XEN_MAJOR, XEN_MINOR } from './version.js';
 import { DomidAllocator } from './domid.js';
 import { TopologyError, type HostTopology } from './topology.js';
 
@@ -30,6 +32,8 @@ export class Xen {
   readonly commandline: string;
   /** Pool-0's CPUs: every online CPU. */
   readonly cpupool0_cpus: Bitmap;
+  /** The console ring printk writes to (sysctl readconsole reads it). */
+  readonly console = new Conring();
   /** Set while a multicall runs (per-CPU mc_state in Xen). */
   in_multicall = false;
   private readonly domains = new Map<number, Domain>();
@@ -50,6 +54,10 @@ export class Xen {
     this.domains.set(0, dom0);
     this.domids.reserve(dom0.domain_id);
     this.commandline = `dom0_mem=${memText} dom0_max_vcpus=${maxVcpus} console=com1 sched=credit2`;
+    // The first lines of a real boot log (xen/arch/x86/setup.c: __start_xen).
+    this.console.printk(`Xen version ${XEN_MAJOR}.${XEN_MINOR}${XEN_EXTRAVERSION} (${XEN_COMPILE_INFO.compile_by}@${XEN_COMPILE_INFO.compile_domain}) (${XEN_COMPILE_INFO.compiler}) debug=n ${XEN_COMPILE_INFO.compile_date}\n`);
+    this.console.printk(`Latest ChangeSet: ${XEN_CHANGESET}\n`);
+    this.console.printk(`Command line: ${this.commandline}\n`);
   }
 
   domain(id: DomId): Domain | undefined {

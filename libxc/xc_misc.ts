@@ -170,3 +170,22 @@ export async function xc_version_all(xch: xc_interface): Promise<xc_version_info
 }
 
 export { XenError, isXenError };
+
+/**
+ * xc_readconsolering: reads up to `max_chars` of the console ring. With `incremental`, starts
+ * from `index` and the returned index says where to continue; `clear` consumes what was read.
+ */
+export async function xc_readconsolering(xch: xc_interface, max_chars: number, clear: boolean, incremental: boolean, index = 0): Promise<{ data: Buffer; index: number }> {
+  const op = await do_sysctl(xch, 'xc_readconsolering', {
+    cmd: XEN_SYSCTL.readconsole,
+    readconsole: { clear: clear ? 1 : 0, incremental: incremental ? 1 : 0, index, count: max_chars, buffer: { buf: Buffer.alloc(0) } },
+  });
+  const r = op.readconsole!;
+  return { data: r.buffer?.buf ?? Buffer.alloc(0), index: r.index };
+}
+
+/** xc_send_debug_keys: the keys as Xen's debug-key handlers receive them. */
+export async function xc_send_debug_keys(xch: xc_interface, keys: string): Promise<void> {
+  const buf = Buffer.from(keys, 'latin1');
+  await do_sysctl(xch, 'xc_send_debug_keys', { cmd: XEN_SYSCTL.debug_keys, debug_keys: { keys: { buf }, nr_keys: buf.length } });
+}

@@ -2,6 +2,7 @@
 import type { SysctlPayload, xen_sysctl } from '../hypervisor/public/sysctl.js';
 import type { xen_sysctl as Wire, xen_sysctl__Output as WireIn } from '../proto/generated/xen/xen_sysctl.js';
 import { getdomaininfoOut } from './codec_domctl.js';
+import { GuestHandle } from '../hypervisor/guest_handle.js';
 import { bitmapIn, bitmapOut, handleOut, outOnly } from './codec_handle.js';
 import { checkPayload, str64, width } from './codec.js';
 
@@ -26,6 +27,20 @@ const ZERO_PHYSINFO = {
 
 function payload(w: WireIn, member: string | undefined): SysctlPayload {
   switch (member) {
+    case 'readconsole': {
+      const r = w.readconsole;
+      return {
+        kind: 'readconsole',
+        op: {
+          clear: width(r?.clear, 8, 'readconsole.clear'), incremental: width(r?.incremental, 8, 'readconsole.incremental'),
+          pad: r?.pad ?? 0, index: r?.index ?? 0, buffer: outOnly(r?.buffer), count: r?.count ?? 0,
+        },
+      };
+    }
+    case 'debug_keys': {
+      const k = w.debug_keys;
+      return { kind: 'debug_keys', op: { keys: k?.keys ? new GuestHandle([...k.keys.buf]) : GuestHandle.null(), nr_keys: k?.nr_keys ?? 0 } };
+    }
     case 'physinfo':
       return { kind: 'physinfo', op: { ...ZERO_PHYSINFO, hw_cap: [...ZERO_PHYSINFO.hw_cap] } };
     case 'numainfo': {
@@ -106,6 +121,12 @@ export function sysctlOut(s: xen_sysctl): Wire {
       break;
     case 'sched_id':
       out.sched_id = { sched_id: u.op.sched_id };
+      break;
+    case 'readconsole':
+      out.readconsole = { ...u.op, buffer: u.op.buffer.written === null ? null : { buf: Buffer.from(u.op.buffer.written) } };
+      break;
+    case 'debug_keys':
+      out.debug_keys = { nr_keys: u.op.nr_keys };
       break;
     case 'cpupool_op':
       out.cpupool_op = { ...u.op, cpumap: bitmapOut(u.op.cpumap) };

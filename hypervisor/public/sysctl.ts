@@ -39,8 +39,18 @@ export interface xen_sysctl_cpupool_op {
   cpumap: XenctlBitmap;
 }
 
+export type { xen_sysctl_readconsole } from '../console.js';
+import type { xen_sysctl_readconsole } from '../console.js';
+
+export interface xen_sysctl_debug_keys {
+  keys: GuestHandle<number>;
+  nr_keys: number;
+}
+
 /** The sub-op payloads the engine implements, tagged by the union member Xen would use. */
 export type SysctlPayload =
+  | { kind: 'readconsole'; op: xen_sysctl_readconsole }
+  | { kind: 'debug_keys'; op: xen_sysctl_debug_keys }
   | { kind: 'physinfo'; op: xen_sysctl_physinfo }
   | { kind: 'numainfo'; op: xen_sysctl_numainfo }
   | { kind: 'cputopoinfo'; op: xen_sysctl_cputopoinfo }

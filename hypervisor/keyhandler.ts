@@ -1,0 +1,39 @@
+// Debug keys (xen/common/keyhandler.c: handle_keypress) and their dumps.
+import type { Xen } from './xen.js';
+import { cpuid, nodeid } from './ids.js';
+
+/** Port of dump_numa (xen/common/numa.c), the 'u' key, without the vNUMA part (no vNUMA yet). */
+function dump_numa(xen: Xen): void {
+  const h = xen.host;
+  const p = (s: string): void => xen.console.printk(`${s}\n`);
+  p(`'u' pressed -> dumping numa info (now = ${xen.clock.now_ns()})`);
+  for (const n of h.node_online_map.bits()) {
+    const nd = h.node_data[n];
+    p(`NODE${n} start->${nd?.node_start_pfn ?? 0} size->${nd?.node_spanned_pages ?? 0} free->${xen.heap.avail_node_heap_pages(nodeid(n))}`);
+  }
+  // Online CPUs in runs of consecutive ids on the same node.
+  const cpus = h.online_cpus();
+  for (let i = 0; i < cpus.length; ) {
+    const first = cpus[i]!;
+    const node = h.cpu_to_node(first);
+    let last = first;
+    while (i + 1 < cpus.length && cpus[i + 1] === last + 1 && h.cpu_to_node(cpuid(last + 1)) === node) last = cpus[++i]!;
+    i++;
+    const nodeText = node === 0xff ? -1 : node;
+    p(first === last ? `CPU${first} -> NODE${nodeText}` : `CPU${first}...${last} -> NODE${nodeText}`);
+  }
+  p('Memory location of each domain:');
+  for (const d of xen.domains_in_order()) {
+    p(`d${d.domain_id} (total: ${d.tot_pages}):`); // %pd (total: %u), 4.18+
+    for (const n of h.node_online_map.bits()) p(`    Node ${n}: ${d.node_pages[n] ?? 0}`);
+  }
+}
+
+const HANDLERS: Record<string, (xen: Xen) => void> = {
+  u: dump_numa,
+};
+
+/** Port of handle_keypress for each key in order; keys without a handler are ignored. */
+export function handle_keypresses(xen: Xen, keys: readonly number[]): void {
+  for (const k of keys) HANDLERS[String.fromCharCode(k)]?.(xen);
+}
