@@ -2,7 +2,10 @@
 // xen/arch/x86/smpboot.c): node and CPU maps, per-node memory extents, distances.
 import { Bitmap } from './bitmap.js';
 import { cpuid, nodeid, type CpuId, type NodeId } from './ids.js';
-import { LOCAL_DISTANCE, MAX_NUMNODES, NUMA_NO_DISTANCE, NUMA_NO_NODE, REMOTE_DISTANCE } from './numa.js';
+import { LOCAL_DISTANCE, MAX_NUMNODES, NUMA_NO_DISTANCE, NUMA_NO_NODE, PAGE_SHIFT, REMOTE_DISTANCE } from './numa.js';
+
+/** Host physical address bits of a current Xeon (CPUID 0x80000008). */
+export const PADDR_BITS = 46;
 import { presentPages, type CpuSpec, type HostTopology } from './topology.js';
 
 /** struct node_data (xen/include/xen/numa.h). */
@@ -25,6 +28,8 @@ export class Host {
   readonly total_pages: number;
   /** Highest RAM MFN + 1 (max_page). */
   readonly max_page: number;
+  /** get_upper_mfn_bound() (xen/arch/x86/mm.c). */
+  readonly max_mfn: number;
   /** physinfo's threads_per_core and cores_per_socket, from CPU 0's sibling and core masks;
    *  fixed at boot because CPUs are never hot-plugged here. */
   readonly threads_per_core: number;
@@ -51,6 +56,8 @@ export class Host {
     }
     this.total_pages = t.nodes.reduce((s, n) => s + presentPages(n), 0);
     this.max_page = Math.max(...t.nodes.flatMap((n) => n.memory.map((r) => r.end_mfn)));
+    // No memory hotplug ranges; without CONFIG_BIGMEM capped at 2^32 frames; then by paddr_bits.
+    this.max_mfn = Math.min(this.max_page, 2 ** 32, 2 ** (PADDR_BITS - PAGE_SHIFT)) - 1;
     this.threads_per_core = this.sibling_mask(cpuid(0)).weight();
     this.cores_per_socket = this.core_mask(cpuid(0)).weight() / this.threads_per_core;
   }

@@ -75,7 +75,7 @@ export function physinfo(xen: Xen, pi: xen_sysctl_physinfo): number {
     free_pages: xen.heap.total_avail_pages,
     scrub_pages: 0, // hard-coded 0 in do_sysctl
     outstanding_pages: xen.heap.outstanding_claims,
-    max_mfn: host.max_page - 1, // get_upper_mfn_bound()
+    max_mfn: host.max_mfn,
     hw_cap: [...host.topology.hw_cap],
   } satisfies xen_sysctl_physinfo);
   return 0;

@@ -7,8 +7,9 @@ export const XEN_MAJOR = 4;
 export const XEN_MINOR = 22;
 export const XEN_EXTRAVERSION = '.0';
 
-/** x86-64 capability string as xen/arch/x86/setup.c: arch_get_xen_caps builds it. */
-export const XEN_CAPABILITIES = 'xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64';
+/** x86-64 capabilities as xen/arch/x86/setup.c: init_xen_cap_info builds them: PV 64-bit, no 32-bit
+ *  PV (off on CET/FRED hardware), then HVM; each entry ends in a space, the last one too. */
+export const XEN_CAPABILITIES = 'xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ';
 /** HYPERVISOR_VIRT_START on x86-64. */
 export const XEN_VIRT_START = 0xffff800000000000n;
 

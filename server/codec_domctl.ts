@@ -19,7 +19,7 @@ const MEMBER: Record<number, NonNullable<WireIn['u']>> = {
   69: 'nodeaffinity',
   74: 'vnuma',
   91: 'claim_memory',
-  92: 'numa_op',
+  1101: 'numa_op',
 };
 
 const zeroInfo = (): xen_domctl_getdomaininfo => ({

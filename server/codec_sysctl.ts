@@ -16,7 +16,7 @@ const MEMBER: Record<number, NonNullable<WireIn['u']>> = {
   16: 'cputopoinfo',
   17: 'numainfo',
   18: 'cpupool_op',
-  31: 'host_meminfo',
+  1117: 'numa_meminfo',
 };
 
 const ZERO_PHYSINFO = {

@@ -27,7 +27,8 @@ function expectedPhysinfo(t: HostTopology): Record<string, unknown> {
     free_pages: total - DOM0_PAGES,
     scrub_pages: 0,
     outstanding_pages: 0,
-    max_mfn: Math.max(...t.nodes.flatMap((n) => n.memory.map((r) => r.end_mfn))) - 1,
+    // get_upper_mfn_bound: max_page, capped at 2^32 frames without CONFIG_BIGMEM (the 64node host passes it).
+    max_mfn: Math.min(Math.max(...t.nodes.flatMap((n) => n.memory.map((r) => r.end_mfn))), 2 ** 32) - 1,
     hw_cap: t.hw_cap,
   };
 }

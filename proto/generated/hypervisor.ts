@@ -28,6 +28,7 @@ import type { xen_domctl_max_mem as _xen_xen_domctl_max_mem, xen_domctl_max_mem_
 import type { xen_domctl_max_vcpus as _xen_xen_domctl_max_vcpus, xen_domctl_max_vcpus__Output as _xen_xen_domctl_max_vcpus__Output } from './xen/xen_domctl_max_vcpus.js';
 import type { xen_domctl_nodeaffinity as _xen_xen_domctl_nodeaffinity, xen_domctl_nodeaffinity__Output as _xen_xen_domctl_nodeaffinity__Output } from './xen/xen_domctl_nodeaffinity.js';
 import type { xen_domctl_numa_op as _xen_xen_domctl_numa_op, xen_domctl_numa_op__Output as _xen_xen_domctl_numa_op__Output } from './xen/xen_domctl_numa_op.js';
+import type { xen_domctl_numa_op_node_pages as _xen_xen_domctl_numa_op_node_pages, xen_domctl_numa_op_node_pages__Output as _xen_xen_domctl_numa_op_node_pages__Output } from './xen/xen_domctl_numa_op_node_pages.js';
 import type { xen_domctl_set_target as _xen_xen_domctl_set_target, xen_domctl_set_target__Output as _xen_xen_domctl_set_target__Output } from './xen/xen_domctl_set_target.js';
 import type { xen_domctl_vcpuaffinity as _xen_xen_domctl_vcpuaffinity, xen_domctl_vcpuaffinity__Output as _xen_xen_domctl_vcpuaffinity__Output } from './xen/xen_domctl_vcpuaffinity.js';
 import type { xen_domctl_vnuma as _xen_xen_domctl_vnuma, xen_domctl_vnuma__Output as _xen_xen_domctl_vnuma__Output } from './xen/xen_domctl_vnuma.js';
@@ -43,9 +44,9 @@ import type { xen_sysctl_cputopo as _xen_xen_sysctl_cputopo, xen_sysctl_cputopo_
 import type { xen_sysctl_cputopoinfo as _xen_xen_sysctl_cputopoinfo, xen_sysctl_cputopoinfo__Output as _xen_xen_sysctl_cputopoinfo__Output } from './xen/xen_sysctl_cputopoinfo.js';
 import type { xen_sysctl_debug_keys as _xen_xen_sysctl_debug_keys, xen_sysctl_debug_keys__Output as _xen_xen_sysctl_debug_keys__Output } from './xen/xen_sysctl_debug_keys.js';
 import type { xen_sysctl_getdomaininfolist as _xen_xen_sysctl_getdomaininfolist, xen_sysctl_getdomaininfolist__Output as _xen_xen_sysctl_getdomaininfolist__Output } from './xen/xen_sysctl_getdomaininfolist.js';
-import type { xen_sysctl_host_meminfo as _xen_xen_sysctl_host_meminfo, xen_sysctl_host_meminfo__Output as _xen_xen_sysctl_host_meminfo__Output } from './xen/xen_sysctl_host_meminfo.js';
 import type { xen_sysctl_meminfo as _xen_xen_sysctl_meminfo, xen_sysctl_meminfo__Output as _xen_xen_sysctl_meminfo__Output } from './xen/xen_sysctl_meminfo.js';
 import type { xen_sysctl_node_meminfo as _xen_xen_sysctl_node_meminfo, xen_sysctl_node_meminfo__Output as _xen_xen_sysctl_node_meminfo__Output } from './xen/xen_sysctl_node_meminfo.js';
+import type { xen_sysctl_numa_meminfo as _xen_xen_sysctl_numa_meminfo, xen_sysctl_numa_meminfo__Output as _xen_xen_sysctl_numa_meminfo__Output } from './xen/xen_sysctl_numa_meminfo.js';
 import type { xen_sysctl_numainfo as _xen_xen_sysctl_numainfo, xen_sysctl_numainfo__Output as _xen_xen_sysctl_numainfo__Output } from './xen/xen_sysctl_numainfo.js';
 import type { xen_sysctl_physinfo as _xen_xen_sysctl_physinfo, xen_sysctl_physinfo__Output as _xen_xen_sysctl_physinfo__Output } from './xen/xen_sysctl_physinfo.js';
 import type { xen_sysctl_readconsole as _xen_xen_sysctl_readconsole, xen_sysctl_readconsole__Output as _xen_xen_sysctl_readconsole__Output } from './xen/xen_sysctl_readconsole.js';
@@ -91,6 +92,7 @@ export interface ProtoGrpcType {
     xen_domctl_max_vcpus: MessageTypeDefinition<_xen_xen_domctl_max_vcpus, _xen_xen_domctl_max_vcpus__Output>
     xen_domctl_nodeaffinity: MessageTypeDefinition<_xen_xen_domctl_nodeaffinity, _xen_xen_domctl_nodeaffinity__Output>
     xen_domctl_numa_op: MessageTypeDefinition<_xen_xen_domctl_numa_op, _xen_xen_domctl_numa_op__Output>
+    xen_domctl_numa_op_node_pages: MessageTypeDefinition<_xen_xen_domctl_numa_op_node_pages, _xen_xen_domctl_numa_op_node_pages__Output>
     xen_domctl_set_target: MessageTypeDefinition<_xen_xen_domctl_set_target, _xen_xen_domctl_set_target__Output>
     xen_domctl_vcpuaffinity: MessageTypeDefinition<_xen_xen_domctl_vcpuaffinity, _xen_xen_domctl_vcpuaffinity__Output>
     xen_domctl_vnuma: MessageTypeDefinition<_xen_xen_domctl_vnuma, _xen_xen_domctl_vnuma__Output>
@@ -108,9 +110,9 @@ export interface ProtoGrpcType {
     xen_sysctl_cputopoinfo: MessageTypeDefinition<_xen_xen_sysctl_cputopoinfo, _xen_xen_sysctl_cputopoinfo__Output>
     xen_sysctl_debug_keys: MessageTypeDefinition<_xen_xen_sysctl_debug_keys, _xen_xen_sysctl_debug_keys__Output>
     xen_sysctl_getdomaininfolist: MessageTypeDefinition<_xen_xen_sysctl_getdomaininfolist, _xen_xen_sysctl_getdomaininfolist__Output>
-    xen_sysctl_host_meminfo: MessageTypeDefinition<_xen_xen_sysctl_host_meminfo, _xen_xen_sysctl_host_meminfo__Output>
     xen_sysctl_meminfo: MessageTypeDefinition<_xen_xen_sysctl_meminfo, _xen_xen_sysctl_meminfo__Output>
     xen_sysctl_node_meminfo: MessageTypeDefinition<_xen_xen_sysctl_node_meminfo, _xen_xen_sysctl_node_meminfo__Output>
+    xen_sysctl_numa_meminfo: MessageTypeDefinition<_xen_xen_sysctl_numa_meminfo, _xen_xen_sysctl_numa_meminfo__Output>
     xen_sysctl_numainfo: MessageTypeDefinition<_xen_xen_sysctl_numainfo, _xen_xen_sysctl_numainfo__Output>
     xen_sysctl_physinfo: MessageTypeDefinition<_xen_xen_sysctl_physinfo, _xen_xen_sysctl_physinfo__Output>
     xen_sysctl_readconsole: MessageTypeDefinition<_xen_xen_sysctl_readconsole, _xen_xen_sysctl_readconsole__Output>

@@ -16,6 +16,7 @@ import type { xen_domctl_max_mem as _xen_xen_domctl_max_mem, xen_domctl_max_mem_
 import type { xen_domctl_max_vcpus as _xen_xen_domctl_max_vcpus, xen_domctl_max_vcpus__Output as _xen_xen_domctl_max_vcpus__Output } from './xen/xen_domctl_max_vcpus.js';
 import type { xen_domctl_nodeaffinity as _xen_xen_domctl_nodeaffinity, xen_domctl_nodeaffinity__Output as _xen_xen_domctl_nodeaffinity__Output } from './xen/xen_domctl_nodeaffinity.js';
 import type { xen_domctl_numa_op as _xen_xen_domctl_numa_op, xen_domctl_numa_op__Output as _xen_xen_domctl_numa_op__Output } from './xen/xen_domctl_numa_op.js';
+import type { xen_domctl_numa_op_node_pages as _xen_xen_domctl_numa_op_node_pages, xen_domctl_numa_op_node_pages__Output as _xen_xen_domctl_numa_op_node_pages__Output } from './xen/xen_domctl_numa_op_node_pages.js';
 import type { xen_domctl_set_target as _xen_xen_domctl_set_target, xen_domctl_set_target__Output as _xen_xen_domctl_set_target__Output } from './xen/xen_domctl_set_target.js';
 import type { xen_domctl_vcpuaffinity as _xen_xen_domctl_vcpuaffinity, xen_domctl_vcpuaffinity__Output as _xen_xen_domctl_vcpuaffinity__Output } from './xen/xen_domctl_vcpuaffinity.js';
 import type { xen_domctl_vnuma as _xen_xen_domctl_vnuma, xen_domctl_vnuma__Output as _xen_xen_domctl_vnuma__Output } from './xen/xen_domctl_vnuma.js';
@@ -51,6 +52,7 @@ export interface ProtoGrpcType {
     xen_domctl_max_vcpus: MessageTypeDefinition<_xen_xen_domctl_max_vcpus, _xen_xen_domctl_max_vcpus__Output>
     xen_domctl_nodeaffinity: MessageTypeDefinition<_xen_xen_domctl_nodeaffinity, _xen_xen_domctl_nodeaffinity__Output>
     xen_domctl_numa_op: MessageTypeDefinition<_xen_xen_domctl_numa_op, _xen_xen_domctl_numa_op__Output>
+    xen_domctl_numa_op_node_pages: MessageTypeDefinition<_xen_xen_domctl_numa_op_node_pages, _xen_xen_domctl_numa_op_node_pages__Output>
     xen_domctl_set_target: MessageTypeDefinition<_xen_xen_domctl_set_target, _xen_xen_domctl_set_target__Output>
     xen_domctl_vcpuaffinity: MessageTypeDefinition<_xen_xen_domctl_vcpuaffinity, _xen_xen_domctl_vcpuaffinity__Output>
     xen_domctl_vnuma: MessageTypeDefinition<_xen_xen_domctl_vnuma, _xen_xen_domctl_vnuma__Output>

@@ -17,7 +17,7 @@ export const XEN_DOMCTL = {
   getnodeaffinity: 69,
   setvnumainfo: 74,
   claim_memory: 91,
-  numa_op: 92,
+  numa_op: 1101, // XenServer
 } as const;
 
 /** XEN_DOMINF_* flags of getdomaininfo. */

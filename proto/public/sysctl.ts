@@ -10,7 +10,7 @@ export const XEN_SYSCTL = {
   cputopoinfo: 16,
   numainfo: 17,
   cpupool_op: 18,
-  host_meminfo: 31,
+  numa_meminfo: 1117, // XenServer
 } as const;
 
 export const XEN_SYSCTL_CPUPOOL_OP = { CREATE: 1, DESTROY: 2, INFO: 3, ADDCPU: 4, RMCPU: 5, MOVEDOMAIN: 6, FREEINFO: 7 } as const;

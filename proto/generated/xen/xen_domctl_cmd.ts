@@ -54,6 +54,6 @@ export type xen_domctl_cmd =
   | 'XEN_DOMCTL_claim_memory'
   | 91
   | 'XEN_DOMCTL_numa_op'
-  | 92
+  | 1101
 
 export type xen_domctl_cmd__Output = typeof xen_domctl_cmd[keyof typeof xen_domctl_cmd]

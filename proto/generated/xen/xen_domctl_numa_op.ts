@@ -1,15 +1,15 @@
 // Original file: proto/xen/domctl.proto
 
-import type { guest_handle_uint64 as _xen_guest_handle_uint64, guest_handle_uint64__Output as _xen_guest_handle_uint64__Output } from '../xen/guest_handle_uint64.js';
+import type { xen_domctl_numa_op_node_pages as _xen_xen_domctl_numa_op_node_pages, xen_domctl_numa_op_node_pages__Output as _xen_xen_domctl_numa_op_node_pages__Output } from '../xen/xen_domctl_numa_op_node_pages.js';
 
 export interface xen_domctl_numa_op {
-  'cmd'?: (number);
-  'nr_nodes'?: (number);
-  'node_pages'?: (_xen_guest_handle_uint64 | null);
+  'op'?: (number);
+  'node_pages'?: (_xen_xen_domctl_numa_op_node_pages | null);
+  'u'?: "node_pages";
 }
 
 export interface xen_domctl_numa_op__Output {
-  'cmd': (number);
-  'nr_nodes': (number);
-  'node_pages': (_xen_guest_handle_uint64__Output | null);
+  'op': (number);
+  'node_pages'?: (_xen_xen_domctl_numa_op_node_pages__Output | null);
+  'u'?: "node_pages";
 }

@@ -10,7 +10,7 @@ export const xen_sysctl_cmd = {
   XEN_SYSCTL_cputopoinfo: 'XEN_SYSCTL_cputopoinfo',
   XEN_SYSCTL_numainfo: 'XEN_SYSCTL_numainfo',
   XEN_SYSCTL_cpupool_op: 'XEN_SYSCTL_cpupool_op',
-  XEN_SYSCTL_host_meminfo: 'XEN_SYSCTL_host_meminfo',
+  XEN_SYSCTL_numa_meminfo: 'XEN_SYSCTL_numa_meminfo',
 } as const;
 
 export type xen_sysctl_cmd =
@@ -32,7 +32,7 @@ export type xen_sysctl_cmd =
   | 17
   | 'XEN_SYSCTL_cpupool_op'
   | 18
-  | 'XEN_SYSCTL_host_meminfo'
-  | 31
+  | 'XEN_SYSCTL_numa_meminfo'
+  | 1117
 
 export type xen_sysctl_cmd__Output = typeof xen_sysctl_cmd[keyof typeof xen_sysctl_cmd]

@@ -3,13 +3,13 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface xen_sysctl_node_meminfo {
-  'memsize'?: (number | string | Long);
-  'memfree'?: (number | string | Long);
+  'size'?: (number | string | Long);
+  'free'?: (number | string | Long);
   'claimed'?: (number | string | Long);
 }
 
 export interface xen_sysctl_node_meminfo__Output {
-  'memsize': (string);
-  'memfree': (string);
+  'size': (string);
+  'free': (string);
   'claimed': (string);
 }
