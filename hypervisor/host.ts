@@ -59,7 +59,7 @@ export class Host {
     // No memory hotplug ranges; without CONFIG_BIGMEM capped at 2^32 frames; then by paddr_bits.
     this.max_mfn = Math.min(this.max_page, 2 ** 32, 2 ** (PADDR_BITS - PAGE_SHIFT)) - 1;
     this.threads_per_core = this.sibling_mask(cpuid(0)).weight();
-    this.cores_per_socket = this.core_mask(cpuid(0)).weight() / this.threads_per_core;
+    this.cores_per_socket = Math.floor(this.core_mask(cpuid(0)).weight() / this.threads_per_core); // C integer division
   }
 
   cpu(c: CpuId): CpuSpec | undefined {
