@@ -92,13 +92,6 @@ export class Bitmap {
     return m;
   }
 
-  or(other: Bitmap): Bitmap {
-    const m = this.clone();
-    for (let i = 0; i < m.bytes.length; i++) m.bytes[i]! |= other.bytes[i] ?? 0;
-    m.maskTail();
-    return m;
-  }
-
   andNot(other: Bitmap): Bitmap {
     const m = this.clone();
     for (let i = 0; i < m.bytes.length; i++) m.bytes[i]! &= ~(other.bytes[i] ?? 0);
@@ -107,10 +100,6 @@ export class Bitmap {
 
   intersects(other: Bitmap): boolean {
     return !this.and(other).isEmpty();
-  }
-
-  equals(other: Bitmap): boolean {
-    return this.nbits === other.nbits && this.bytes.every((b, i) => b === other.bytes[i]);
   }
 
   /** A copy of the byte layout (xenctl_bitmap buffer order). */
