@@ -17,7 +17,7 @@ import {
 } from '../libxc/xenctrl.js';
 import { XEN_SYSCTL_PHYSCAP } from '../proto/public/physcap.js';
 import { XEN_INVALID_CORE_ID, XEN_INVALID_MEM_SZ, XEN_INVALID_NODE_DIST, XEN_INVALID_NODE_ID, XEN_INVALID_SOCKET_ID, XEN_SCHEDULER } from '../proto/public/sysctl.js';
-import { LibxlError } from './libxl_error.js';
+import { LibxlError, xcOrFail } from './libxl_error.js';
 import { libxl_bitmap_alloc, type libxl_bitmap } from './libxl_utils.js';
 
 /** LIBXL_CPUTOPOLOGY_INVALID_ENTRY, LIBXL_NUMAINFO_INVALID_ENTRY (libxl.h): ~(uint32_t)0. */
@@ -66,15 +66,6 @@ export interface libxl_physinfo {
   cap_gnttab_v1: boolean;
   cap_gnttab_v2: boolean;
   arch_capabilities: number;
-}
-
-/** libxc failures surface as ERROR_FAIL, with libxl's log text as the message. */
-async function xcOrFail<T>(what: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    throw new LibxlError('ERROR_FAIL', what, { cause: e });
-  }
 }
 
 /** xc_sharing_* answer ENOSYS without memory sharing; libxl reads that as 0. */

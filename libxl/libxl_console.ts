@@ -1,6 +1,6 @@
 // The Xen console and debug keys in libxl (tools/libs/light/libxl_console.c, libxl.c).
 import { xc_readconsolering, xc_send_debug_keys } from '../libxc/xenctrl.js';
-import { LibxlError } from './libxl_error.js';
+import { xcOrFail } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 
 /** libxl_xen_console_reader: a 16 KiB + 1 buffer read incrementally. */
@@ -16,20 +16,11 @@ export function libxl_xen_console_read_start(_ctx: libxl_ctx, clear: boolean): l
 
 /** Port of libxl_xen_console_read_line: the next chunk (size - 1 bytes at most), or null at the end. */
 export async function libxl_xen_console_read_line(ctx: libxl_ctx, cr: libxl_xen_console_reader): Promise<string | null> {
-  let r;
-  try {
-    r = await xc_readconsolering(ctx.xch, cr.size - 1, cr.clear, true, cr.index);
-  } catch (e) {
-    throw new LibxlError('ERROR_FAIL', 'reading console ring buffer', { cause: e });
-  }
+  const r = await xcOrFail('reading console ring buffer', xc_readconsolering(ctx.xch, cr.size - 1, cr.clear, true, cr.index));
   cr.index = r.index;
   return r.data.length === 0 ? null : r.data.toString('latin1');
 }
 
 export async function libxl_send_debug_keys(ctx: libxl_ctx, keys: string): Promise<void> {
-  try {
-    await xc_send_debug_keys(ctx.xch, keys);
-  } catch (e) {
-    throw new LibxlError('ERROR_FAIL', 'sending debug keys', { cause: e });
-  }
+  await xcOrFail('sending debug keys', xc_send_debug_keys(ctx.xch, keys));
 }

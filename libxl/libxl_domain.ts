@@ -15,7 +15,7 @@ import {
   type xc_domaininfo_t,
 } from '../libxc/xenctrl.js';
 import { XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
-import { LibxlError } from './libxl_error.js';
+import { LibxlError, xcOrFail } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 import { libxl_bitmap_alloc, libxl_cpu_bitmap_alloc, libxl_bitmap_is_empty, libxl_get_max_cpus, type libxl_bitmap } from './libxl_utils.js';
 
@@ -78,20 +78,12 @@ export function xcinfo2xlinfo(x: xc_domaininfo_t): libxl_dominfo {
   };
 }
 
-async function orFail<T>(what: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    throw new LibxlError('ERROR_FAIL', what, { cause: e });
-  }
-}
-
 /** Port of libxl_list_domain: getinfolist in batches from domid 0 upwards. */
 export async function libxl_list_domain(ctx: libxl_ctx): Promise<libxl_dominfo[]> {
   const out: libxl_dominfo[] = [];
   // Bound: each batch advances past the last domid, and domids end at 0x7FF0.
   for (let first = 0; ; ) {
-    const batch = await orFail('getting domain info list', xc_domain_getinfolist(ctx.xch, first, LIST_BATCH));
+    const batch = await xcOrFail('getting domain info list', xc_domain_getinfolist(ctx.xch, first, LIST_BATCH));
     if (batch.length === 0) return out;
     out.push(...batch.map(xcinfo2xlinfo));
     first = batch[batch.length - 1]!.domain + 1;
@@ -109,17 +101,17 @@ export async function libxl_domain_info(ctx: libxl_ctx, domid: number): Promise<
 }
 
 export async function libxl_domain_pause(ctx: libxl_ctx, domid: number): Promise<void> {
-  await orFail('pausing domain', xc_domain_pause(ctx.xch, domid));
+  await xcOrFail('pausing domain', xc_domain_pause(ctx.xch, domid));
 }
 
 export async function libxl_domain_unpause(ctx: libxl_ctx, domid: number): Promise<void> {
-  await orFail('unpausing domain', xc_domain_unpause(ctx.xch, domid));
+  await xcOrFail('unpausing domain', xc_domain_unpause(ctx.xch, domid));
 }
 
 /** libxl_domain_destroy at the hypervisor level (the xenstore teardown comes with xenstored). */
 export async function libxl_domain_destroy(ctx: libxl_ctx, domid: number): Promise<void> {
   await libxl_domain_info(ctx, domid); // ERROR_DOMAIN_NOTFOUND for a missing domain
-  await orFail('xc_domain_destroy failed', xc_domain_destroy(ctx.xch, domid));
+  await xcOrFail('xc_domain_destroy failed', xc_domain_destroy(ctx.xch, domid));
 }
 
 /** libxl_vcpuinfo. */
@@ -140,10 +132,10 @@ export async function libxl_list_vcpu(ctx: libxl_ctx, domid: number): Promise<li
   if (info.vcpu_max_id === XEN_INVALID_MAX_VCPU_ID) return null;
   const out: libxl_vcpuinfo[] = [];
   for (let v = 0; v <= info.vcpu_max_id; v++) {
-    const vi = await orFail('getting vcpu info', xc_vcpu_getinfo(ctx.xch, domid, v));
+    const vi = await xcOrFail('getting vcpu info', xc_vcpu_getinfo(ctx.xch, domid, v));
     const cpumap = await libxl_cpu_bitmap_alloc(ctx);
     const cpumap_soft = await libxl_cpu_bitmap_alloc(ctx);
-    await orFail('getting vcpu affinity', xc_vcpu_getaffinity(ctx.xch, domid, v, cpumap.map, cpumap_soft.map, XEN_VCPUAFFINITY.HARD | XEN_VCPUAFFINITY.SOFT));
+    await xcOrFail('getting vcpu affinity', xc_vcpu_getaffinity(ctx.xch, domid, v, cpumap.map, cpumap_soft.map, XEN_VCPUAFFINITY.HARD | XEN_VCPUAFFINITY.SOFT));
     out.push({ vcpuid: v, cpu: vi.cpu, online: vi.online !== 0, blocked: vi.blocked !== 0, running: vi.running !== 0, vcpu_time: vi.cpu_time, cpumap, cpumap_soft });
   }
   return out;
@@ -164,7 +156,7 @@ async function set_vcpuaffinity(ctx: libxl_ctx, domid: number, vcpuid: number, h
   const h = copy(hard);
   const s = copy(soft);
   const flags = (h ? XEN_VCPUAFFINITY.HARD : 0) | (s ? XEN_VCPUAFFINITY.SOFT : 0) | (force ? XEN_VCPUAFFINITY.FORCE : 0);
-  await orFail('Setting vcpu affinity', xc_vcpu_setaffinity(ctx.xch, domid, vcpuid, h?.map ?? null, s?.map ?? null, flags));
+  await xcOrFail('Setting vcpu affinity', xc_vcpu_setaffinity(ctx.xch, domid, vcpuid, h?.map ?? null, s?.map ?? null, flags));
   const differs = (eff: libxl_bitmap | null, req: libxl_bitmap | null): boolean => eff !== null && req !== null && !eff.map.every((b, i) => b === (req.map[i] ?? 0));
   if (differs(h, hard)) log('debug', `New hard affinity for vcpu ${vcpuid} has unreachable cpus`);
   if (differs(s, soft)) log('debug', `New soft affinity for vcpu ${vcpuid} has unreachable cpus`);
@@ -199,11 +191,11 @@ export async function libxl_set_vcpuaffinity_all(ctx: libxl_ctx, domid: number, 
 }
 
 export async function libxl_domain_set_nodeaffinity(ctx: libxl_ctx, domid: number, nodemap: libxl_bitmap): Promise<void> {
-  await orFail('Setting node affinity', xc_domain_node_setaffinity(ctx.xch, domid, nodemap.map));
+  await xcOrFail('Setting node affinity', xc_domain_node_setaffinity(ctx.xch, domid, nodemap.map));
 }
 
 export async function libxl_domain_get_nodeaffinity(ctx: libxl_ctx, domid: number, nodemap: libxl_bitmap): Promise<void> {
-  await orFail('Getting node affinity', xc_domain_node_getaffinity(ctx.xch, domid, nodemap.map));
+  await xcOrFail('Getting node affinity', xc_domain_node_getaffinity(ctx.xch, domid, nodemap.map));
 }
 
 /**

@@ -26,3 +26,12 @@ export class LibxlError extends Error {
     this.rc = LIBXL_ERROR[code];
   }
 }
+
+/** A libxc failure surfaces from libxl as ERROR_FAIL with libxl's log text; the XenError is its cause. */
+export async function xcOrFail<T>(what: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw new LibxlError('ERROR_FAIL', what, { cause: e });
+  }
+}

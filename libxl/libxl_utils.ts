@@ -1,6 +1,6 @@
 // libxl_bitmap and host-size helpers (tools/libs/light/libxl_utils.c).
 import { xc_get_max_cpus, xc_get_max_nodes, xc_get_online_cpus } from '../libxc/xenctrl.js';
-import { LibxlError } from './libxl_error.js';
+import { xcOrFail } from './libxl_error.js';
 import { libxl_get_cpu_topology, type libxl_ctx } from './libxl.js';
 
 /** libxl_bitmap: `size` bytes; bit n in map[n/8], mask 1 << (n%8). */
@@ -55,24 +55,16 @@ export function libxl_bitmap_to_hex_string(b: libxl_bitmap): string {
 }
 
 /** libxl_get_max_cpus / _nodes / _online_cpus: a libxc failure is ERROR_FAIL. */
-async function orFail<T>(what: string, p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    throw new LibxlError('ERROR_FAIL', `${what}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 export function libxl_get_max_cpus(ctx: libxl_ctx): Promise<number> {
-  return orFail('libxl_get_max_cpus', xc_get_max_cpus(ctx.xch));
+  return xcOrFail('libxl_get_max_cpus', xc_get_max_cpus(ctx.xch));
 }
 
 export function libxl_get_max_nodes(ctx: libxl_ctx): Promise<number> {
-  return orFail('libxl_get_max_nodes', xc_get_max_nodes(ctx.xch));
+  return xcOrFail('libxl_get_max_nodes', xc_get_max_nodes(ctx.xch));
 }
 
 export function libxl_get_online_cpus(ctx: libxl_ctx): Promise<number> {
-  return orFail('libxl_get_online_cpus', xc_get_online_cpus(ctx.xch));
+  return xcOrFail('libxl_get_online_cpus', xc_get_online_cpus(ctx.xch));
 }
 
 /** libxl_cpu_bitmap_alloc(ctx, map, 0): sized for every possible CPU. */
