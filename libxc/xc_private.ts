@@ -114,9 +114,15 @@ export async function do_sysctl(xch: xc_interface, fn: string, op: xen_sysctl): 
 
 /** do_domctl: stamps XEN_DOMCTL_INTERFACE_VERSION. */
 export async function do_domctl(xch: xc_interface, fn: string, op: xen_domctl): Promise<xen_domctl__Output> {
-  const r = await call<xen_domctl, domctl_ret__Output>(fn, xch.client.domctl.bind(xch.client), xch.metadata, { ...op, interface_version: XEN_DOMCTL_INTERFACE_VERSION });
+  const r = await do_domctl_rc(xch, fn, op);
   rcOf(fn, r.rc);
-  return r.op!;
+  return r.op;
+}
+
+/** do_domctl for the callers that read OUT fields Xen writes on failure too (nr_entries on -ERANGE). */
+export async function do_domctl_rc(xch: xc_interface, fn: string, op: xen_domctl): Promise<{ rc: string; op: xen_domctl__Output }> {
+  const r = await call<xen_domctl, domctl_ret__Output>(fn, xch.client.domctl.bind(xch.client), xch.metadata, { ...op, interface_version: XEN_DOMCTL_INTERFACE_VERSION });
+  return { rc: r.rc, op: r.op! };
 }
 
 /** xc_memory_op: the long result (a count or a value) or XenError. */
