@@ -5,7 +5,8 @@ import { libxl_ctx_alloc, libxl_ctx_free, type libxl_ctx } from '../libxl/libxl.
 import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
 import { localUname, parseCommand, processOut } from './io.js';
 import { main_info, type Out, type Uname } from './xl_info.js';
-import { main_list } from './xl_list.js';
+import { main_claims, main_list } from './xl_list.js';
+import { main_memmax } from './xl_mem.js';
 import { main_debug_keys, main_dmesg } from './xl_misc.js';
 import { FindDomainError } from './xl_utils.js';
 import { main_vcpulist, main_vcpupin } from './xl_vcpu.js';
@@ -16,6 +17,9 @@ export interface XlEnv {
   out: Out;
   uname: Uname;
 }
+
+/** xl.c's global claim_mode: 1 unless xl.conf says otherwise, and no xl.conf is read yet. */
+const claim_mode = 1;
 
 /** Runs `xl <args>`; returns the exit code. */
 export async function main(args: string[], env: XlEnv = { out: processOut, uname: localUname() }): Promise<number> {
@@ -99,6 +103,19 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
     .option('-f', 'allow domain 0 to be destroyed')
     .argument('<domain>')
     .action(async (d: string, o: { f?: boolean }) => withCtx((ctx) => main_destroy(ctx, d, o.f === true, env.out)));
+
+  program
+    .command('mem-max')
+    .description('Set the maximum amount reservation for a domain')
+    .usage("<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>")
+    .argument('<domain>')
+    .argument('<mem>')
+    .action(async (domain: string, mem: string) => withCtx((ctx) => main_memmax(ctx, domain, mem, env.out)));
+
+  program
+    .command('claims')
+    .description('List outstanding claim information about all domains')
+    .action(async () => withCtx((ctx) => main_claims(ctx, claim_mode, env.out)));
 
   program
     .command('dmesg')

@@ -1,5 +1,5 @@
-// `xl list [-l] [-v] [-Z] [-n] [Domain]` (tools/xl/xl_info.c: main_list, list_domains,
-// list_domains_details).
+// `xl list [-l] [-v] [-Z] [-n] [Domain]` and `xl claims` (tools/xl/xl_info.c: main_list,
+// main_claims, list_domains, list_domains_details).
 import { libxl_get_physinfo, type libxl_ctx } from '../libxl/libxl.js';
 import { libxl_domain_get_nodeaffinity, libxl_domain_info, libxl_domid_to_name, libxl_list_domain, libxl_retrieve_domain_configuration, libxl_uuid_fmt, type libxl_dominfo } from '../libxl/libxl_domain.js';
 import { LibxlError } from '../libxl/libxl_error.js';
@@ -18,11 +18,15 @@ export interface ListOpts {
 
 const SHUTDOWN_REASON_LETTERS = '-rscwS';
 
+/** list_domains' switches: main_list's, and `claim` for xl claims. */
+type ListDomainsOpts = Pick<ListOpts, 'verbose' | 'context' | 'numa'> & { claim: boolean };
+
 /** Port of list_domains: the header with Xen's literal TABs, then one row per domain. */
-async function list_domains(ctx: libxl_ctx, o: ListOpts, info: libxl_dominfo[], out: Out): Promise<void> {
+async function list_domains(ctx: libxl_ctx, o: ListDomainsOpts, info: libxl_dominfo[], out: Out): Promise<void> {
   let header = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
   if (o.verbose) header += '   UUID                            Reason-Code\tSecurity Label';
   if (o.context && !o.verbose) header += '   Security Label';
+  if (o.claim) header += '  Claimed';
   const nr_nodes = o.numa ? (await libxl_get_physinfo(ctx)).nr_nodes : 0;
   if (o.numa) header += ' NODE Affinity';
   out.stdout(`${header}\n`);
@@ -33,6 +37,7 @@ async function list_domains(ctx: libxl_ctx, o: ListOpts, info: libxl_dominfo[], 
     const mem = Math.floor((d.current_memkb + d.outstanding_memkb) / 1024);
     let row = `${lpad(libxl_domid_to_name(ctx, d.domid) ?? '(null)', 40)} ${rpad(d.domid, 5)} ${rpad(mem, 5)} ${rpad(d.vcpu_online, 5)}     ${state}  ${rpad((Number(d.cpu_time) / 1e9).toFixed(1), 8)}`;
     if (o.verbose) row += ` ${libxl_uuid_fmt(d.uuid)}${d.shutdown ? ` ${rpad(reason.toString(16), 8)}` : ` ${rpad('-', 8)}`}`;
+    if (o.claim) row += ` ${rpad(Math.floor(d.outstanding_memkb / 1024), 5)}`;
     if (o.verbose || o.context) row += ` ${rpad('-', 16)}`;
     if (o.numa) {
       const nodemap = await libxl_node_bitmap_alloc(ctx);
@@ -80,6 +85,21 @@ export async function main_list(ctx: libxl_ctx, o: ListOpts, out: Out): Promise<
     }
   }
   if (o.long) await list_domains_details(ctx, info, out);
-  else await list_domains(ctx, o, info, out);
+  else await list_domains(ctx, { ...o, claim: false }, info, out);
+  return 0;
+}
+
+/** Port of main_claims: xl list's table with the Claimed column (MiB still claimed). */
+export async function main_claims(ctx: libxl_ctx, claim_mode: number, out: Out): Promise<number> {
+  if (!claim_mode) out.stderr('claim_mode not enabled (see man xl.conf).\n');
+  let info: libxl_dominfo[];
+  try {
+    info = await libxl_list_domain(ctx);
+  } catch (e) {
+    if (!(e instanceof LibxlError)) throw e;
+    out.stderr('libxl_list_domain failed.\n');
+    return 1;
+  }
+  await list_domains(ctx, { verbose: false, context: false, claim: true, numa: false }, info, out);
   return 0;
 }
