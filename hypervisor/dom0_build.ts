@@ -1,9 +1,9 @@
 // Building domain 0 at boot (xen/arch/x86/dom0_build.c, xen/common/domain.c).
-import type { Bitmap } from './bitmap.js';
 import { newDomain, type Domain } from './domain.js';
 import { domain_update_node_aff, sched_init_vcpu } from './sched.js';
-import type { Heap } from './page_alloc.js';
-import type { Host } from './host.js';
+import { flsl, MAX_ORDER, MEMF, memflags } from './page_alloc.js';
+import { alloc_domheap_pages } from './domheap.js';
+import type { Xen } from './xen.js';
 import { domid, nodeid } from './ids.js';
 
 const PAGES_PER_MIB = 256;
@@ -51,11 +51,13 @@ export interface Dom0Options {
 
 /**
  * Creates dom0: privileged, PV, unpaused, one online vCPU per pCPU in order (vCPU k on the
- * k-th online pCPU, the round-robin of sched_select_initial_cpu), and its memory taken from
- * the heap round-robin over its node affinity (every node with an online CPU).
+ * k-th online pCPU, the round-robin of sched_select_initial_cpu), and its memory allocated
+ * from the heap as dom0_construct_pv does: the largest orders first, without scrubbing, each
+ * block on the node after the last one used (round-robin over its node affinity).
  * Returns a message instead if the host cannot hold it.
  */
-export function construct_dom0(host: Host, heap: Heap, pool: Bitmap, o: Dom0Options): Domain | string {
+export function construct_dom0(xen: Xen, o: Dom0Options): Domain | string {
+  const host = xen.host;
   const online = host.online_cpus();
   if (o.max_vcpus < 1 || o.max_vcpus > online.length)
     return `dom0_max_vcpus must be 1..${online.length} (the online CPUs), got ${o.max_vcpus}`;
@@ -64,20 +66,24 @@ export function construct_dom0(host: Host, heap: Heap, pool: Bitmap, o: Dom0Opti
   d.creation_finished = true;
   d.gpaddr_bits = 52;
   for (let k = 0; k < o.max_vcpus; k++) {
-    const v = sched_init_vcpu(host, pool, d, k);
+    const v = sched_init_vcpu(host, xen.cpupool0_cpus, d, k);
     v.online = true;
     v.blocked = k !== 0; // vCPU 0 is the one running the toolstack; the rest idle
     v.is_running = k === 0;
     d.vcpu.push(v);
   }
   // With hard = soft = all: the nodes owning a CPU of the pool.
-  domain_update_node_aff(host, pool, d);
-  const got = heap.take_round_robin(o.mem.pages, d.node_affinity, d.last_alloc_node);
-  if (got === null)
-    return `dom0_mem of ${o.mem.pages / PAGES_PER_MIB} MiB does not fit the host's ${heap.total_avail_pages / PAGES_PER_MIB} MiB`;
-  d.node_pages = got.per_node;
-  d.last_alloc_node = got.last;
-  d.tot_pages = o.mem.pages;
+  domain_update_node_aff(host, xen.cpupool0_cpus, d);
   d.max_pages = o.mem.max_pages ?? 0xffffffff;
+  if (o.mem.pages > xen.heap.total_avail_pages)
+    return `dom0_mem of ${o.mem.pages / PAGES_PER_MIB} MiB does not fit the host's ${Math.floor(xen.heap.total_avail_pages / PAGES_PER_MIB)} MiB`;
+  // Bound: each allocation takes at least one page, or lowers the order (19 orders).
+  let order = MAX_ORDER;
+  while (d.tot_pages < o.mem.pages) {
+    order = Math.min(order, flsl(o.mem.pages - d.tot_pages) - 1);
+    if (alloc_domheap_pages(xen, d, order, memflags(MEMF.no_scrub)) !== null) continue;
+    if (order === 0) return `dom0_mem of ${o.mem.pages / PAGES_PER_MIB} MiB does not fit the host's free memory`;
+    order--;
+  }
   return d;
 }

@@ -1,7 +1,9 @@
 // struct domain and struct vcpu (xen/include/xen/sched.h), as far as this issue needs them.
 import { Bitmap } from './bitmap.js';
-import type { CpuId, DomId, NodeId } from './ids.js';
-import { MAX_NUMNODES } from './numa.js';
+import { nodeid, type CpuId, type DomId, type NodeId } from './ids.js';
+import { MAX_NUMNODES, NUMA_NO_NODE } from './numa.js';
+import type { P2m } from './p2m.js';
+import { RangeSet } from './rangeset.js';
 
 export type DomDying = 'alive' | 'dying' | 'dead';
 
@@ -37,11 +39,19 @@ export interface Domain {
   vcpu: Vcpu[];
   /** XEN_DOMCTL_CDF_* the domain was created with. */
   cdf: number;
+  /** domain_tot_pages(d): pages the domain owns and is charged for. */
   tot_pages: number;
   max_pages: number;
+  /** The domain's claim (d->outstanding_pages). */
   outstanding_pages: number;
-  /** Pages the domain owns on each node (what debug key 'u' walks page_list for). */
-  node_pages: number[];
+  /** XenServer node claims: the claimed node, NUMA_NO_NODE for a host-wide claim. */
+  claim_node: NodeId;
+  /** Claim sets: the part of the claim on each node (d->claims[]). */
+  node_claims: number[];
+  /** The frames the domain owns on each node (its page_list, as runs). */
+  owned: RangeSet[];
+  /** GFN -> MFN for a translated (HVM) guest; null for PV, whose GMFNs are MFNs. */
+  p2m: P2m | null;
   node_affinity: Bitmap;
   auto_node_affinity: boolean;
   last_alloc_node: NodeId;
@@ -67,7 +77,10 @@ export function newDomain(id: DomId, max_vcpus: number, last_alloc_node: NodeId)
     tot_pages: 0,
     max_pages: 0,
     outstanding_pages: 0,
-    node_pages: new Array<number>(MAX_NUMNODES).fill(0),
+    claim_node: nodeid(NUMA_NO_NODE),
+    node_claims: new Array<number>(MAX_NUMNODES).fill(0),
+    owned: Array.from({ length: MAX_NUMNODES }, () => new RangeSet()),
+    p2m: null,
     node_affinity: Bitmap.full(MAX_NUMNODES), // NODE_MASK_ALL (domain_create)
     auto_node_affinity: true,
     last_alloc_node,
@@ -77,4 +90,9 @@ export function newDomain(id: DomId, max_vcpus: number, last_alloc_node: NodeId)
     creation_finished: false,
     gpaddr_bits: 0,
   };
+}
+
+/** The pages d owns on `node` (what dump_numa counts walking d->page_list). */
+export function domain_node_pages(d: Domain, node: number): number {
+  return d.owned[node]?.total ?? 0;
 }

@@ -1,8 +1,10 @@
 // Creating and tearing down domains (xen/common/domain.c: domain_create,
 // sanitise_domain_config, domain_kill; xen/arch/x86/domain.c: arch_sanitise_domain_config).
 import { newDomain, type Domain } from './domain.js';
+import { release_claim, relinquish_memory } from './domheap.js';
 import { neg } from './errno.js';
 import { nodeid, type DomId } from './ids.js';
+import { P2m } from './p2m.js';
 import { XEN_DOMCTL_CDF, XEN_DOMCTL_CDF_MASK, XEN_DOMCTL_GRANT_version_mask, XEN_DOMCTL_IOMMU_no_sharept, type xen_domctl_createdomain } from '../proto/public/domctl.js';
 import { XEN_SYSCTL_PHYSCAP } from '../proto/public/physcap.js';
 import type { Xen } from './xen.js';
@@ -53,6 +55,7 @@ export function domain_create(xen: Xen, id: DomId, c: xen_domctl_createdomain): 
   d.handle.set(c.handle.subarray(0, 16));
   d.controller_pause_count = 1;
   d.gpaddr_bits = d.hap ? 52 : 0;
+  if (d.is_hvm) d.p2m = new P2m();
   return d;
 }
 
@@ -64,11 +67,8 @@ export function domain_create(xen: Xen, id: DomId, c: xen_domctl_createdomain): 
 export function domain_kill(xen: Xen, d: Domain): void {
   d.is_dying = 'dying';
   d.controller_pause_count = Math.max(d.controller_pause_count, 1);
-  xen.heap.outstanding_claims -= d.outstanding_pages;
-  d.outstanding_pages = 0;
-  d.node_pages.forEach((pages, node) => xen.heap.give(nodeid(node), pages));
-  d.node_pages.fill(0);
-  d.tot_pages = 0;
+  release_claim(xen, d);
+  relinquish_memory(xen, d); // every page freed dirty, for the scrubber
   d.cpupool = 0;
   d.is_dying = 'dead';
   xen.remove_domain(d);

@@ -25,6 +25,12 @@ export class GuestHandle<T> {
     return this.input.slice(0, count);
   }
 
+  /** copy_from_guest_offset of one element: -EFAULT if the buffer is NULL or too short. */
+  at(i: number): T | number {
+    if (this.input === null || i >= this.input.length) return neg('EFAULT');
+    return this.input[i]!;
+  }
+
   /** copy_to_guest_offset: -EFAULT on a NULL handle. */
   write(offset: number, values: readonly T[]): number {
     if (values.length === 0) return 0;

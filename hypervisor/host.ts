@@ -34,6 +34,8 @@ export class Host {
    *  fixed at boot because CPUs are never hot-plugged here. */
   readonly threads_per_core: number;
   readonly cores_per_socket: number;
+  /** Every RAM range with its node, ascending by MFN. */
+  readonly ram_ranges: readonly { start_mfn: number; end_mfn: number; node: NodeId }[];
   private readonly cpus: (CpuSpec | undefined)[];
 
   constructor(t: HostTopology) {
@@ -54,6 +56,9 @@ export class Host {
       const end = Math.max(...n.memory.map((r) => r.end_mfn));
       this.node_data[n.id] = { node_start_pfn: start, node_spanned_pages: end - start, node_present_pages: presentPages(n) };
     }
+    this.ram_ranges = t.nodes
+      .flatMap((n) => n.memory.map((r) => ({ start_mfn: r.start_mfn, end_mfn: r.end_mfn, node: nodeid(n.id) })))
+      .sort((a, b) => a.start_mfn - b.start_mfn);
     this.total_pages = t.nodes.reduce((s, n) => s + presentPages(n), 0);
     this.max_page = Math.max(...t.nodes.flatMap((n) => n.memory.map((r) => r.end_mfn)));
     // No memory hotplug ranges; without CONFIG_BIGMEM capped at 2^32 frames; then by paddr_bits.
@@ -69,6 +74,21 @@ export class Host {
   /** cpu_to_node: NUMA_NO_NODE for a CPU without a node or not present. */
   cpu_to_node(c: CpuId): NodeId {
     return nodeid(this.cpus[c]?.node ?? NUMA_NO_NODE);
+  }
+
+  /** mfn_to_nid: the node of a RAM frame, NUMA_NO_NODE for a hole or a frame beyond RAM. */
+  mfn_to_nid(mfn: number): NodeId {
+    const rs = this.ram_ranges;
+    let lo = 0;
+    let hi = rs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const r = rs[mid]!;
+      if (mfn < r.start_mfn) hi = mid - 1;
+      else if (mfn >= r.end_mfn) lo = mid + 1;
+      else return r.node;
+    }
+    return nodeid(NUMA_NO_NODE);
   }
 
   /** __node_distance (xen/arch/x86/srat.c): 10/20 without a SLIT; NUMA_NO_DISTANCE if unknown. */

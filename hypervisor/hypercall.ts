@@ -1,4 +1,5 @@
 // The hypercall table (xen/arch/x86/hypercall.c): one typed call per served hypercall.
+import { CONTINUATION, type Continuation } from './continuation.js';
 import type { Domain } from './domain.js';
 import { do_domctl } from './domctl.js';
 import { neg } from './errno.js';
@@ -34,8 +35,20 @@ export interface MulticallEntry {
   result: number;
 }
 
-/** Runs one hypercall as `caller`; returns what Xen returns in rax. */
+/**
+ * Runs one hypercall as `caller` to completion (continuations re-issued at once, as within a
+ * multicall); returns what Xen returns in rax.
+ */
 export function hypercall(xen: Xen, caller: Domain, c: Hypercall): number {
+  // Bound: each slice completes at least one extent, and a call has at most 2^26 of them.
+  for (;;) {
+    const r = hypercall_slice(xen, caller, c);
+    if (r !== CONTINUATION) return r;
+  }
+}
+
+/** Runs one slice of a hypercall: its result, or CONTINUATION with its arguments rewritten. */
+export function hypercall_slice(xen: Xen, caller: Domain, c: Hypercall): number | Continuation {
   if (c.args === null) return neg('ENOSYS');
   switch (c.op) {
     case HYPERVISOR.domctl:

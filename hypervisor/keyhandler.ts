@@ -1,6 +1,7 @@
 // Debug keys (xen/common/keyhandler.c: handle_keypress) and their dumps.
 import type { Xen } from './xen.js';
 import { cpuid, nodeid } from './ids.js';
+import { domain_node_pages } from './domain.js';
 
 /** Port of dump_numa (xen/common/numa.c), the 'u' key, without the vNUMA part (no vNUMA yet). */
 function dump_numa(xen: Xen): void {
@@ -25,7 +26,7 @@ function dump_numa(xen: Xen): void {
   p('Memory location of each domain:');
   for (const d of xen.domains_in_order()) {
     p(`d${d.domain_id} (total: ${d.tot_pages}):`); // %pd (total: %u), 4.18+
-    for (const n of h.node_online_map.bits()) p(`    Node ${n}: ${d.node_pages[n] ?? 0}`);
+    for (const n of h.node_online_map.bits()) p(`    Node ${n}: ${domain_node_pages(d, n)}`);
   }
 }
 

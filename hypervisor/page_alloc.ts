@@ -1,75 +1,446 @@
-// Per-node free page accounting (xen/common/page_alloc.c: node_avail_pages,
-// total_avail_pages, outstanding_claims). The buddy heap that hands out real frames comes
-// with the memory issue; until then an allocation takes a count of pages from a node.
-import { Bitmap } from './bitmap.js';
+// The heap allocator (xen/common/page_alloc.c): a buddy heap per node and zone, with Xen's
+// counters, claims gate, node selection and merging. Free blocks are objects on per
+// (node, zone, order) lists; dirty pages are ranges per node. Nothing here grows with the
+// number of pages, only with the number of blocks and runs.
+import type { Bitmap } from './bitmap.js';
 import type { Host } from './host.js';
 import { nodeid, type NodeId } from './ids.js';
-import { MAX_NUMNODES } from './numa.js';
+import { MAX_NUMNODES, NUMA_NO_NODE } from './numa.js';
+import { RangeSet } from './rangeset.js';
 
 /** CONFIG_PAGEALLOC_MAX_ORDER on x86: 2^18 pages = 1 GiB. */
 export const MAX_ORDER = 18;
+/** NR_ZONES = PADDR_BITS (52) - PAGE_SHIFT + 1 on x86. */
+export const NR_ZONES = 41;
+/** MEMZONE_XEN: the xenheap zone, empty on x86. */
+export const MEMZONE_XEN = 0;
+
+/** MEMF_* (xen/include/xen/mm.h); the node and address-bit fields are kept apart in MemFlags. */
+export const MEMF = {
+  no_refcount: 1 << 0,
+  populate_on_demand: 1 << 1,
+  keep_scrub: 1 << 2,
+  no_dma: 1 << 3,
+  exact_node: 1 << 4,
+  no_owner: 1 << 5,
+  no_tlbflush: 1 << 6,
+  no_icache_flush: 1 << 7,
+  no_scrub: 1 << 8,
+} as const;
+
+/** memflags as Xen packs them: flag bits, MEMF_node(n) and MEMF_bits(b). */
+export interface MemFlags {
+  flags: number;
+  /** MEMF_get_node: NUMA_NO_NODE when none was given. */
+  node: NodeId;
+  /** MEMF_bits: 0 = no address limit. */
+  bits: number;
+}
+
+export const memflags = (flags = 0, node: number = NUMA_NO_NODE, bits = 0): MemFlags => ({ flags, node: nodeid(node), bits });
+
+/** Which per-node claim ABI the host emulates (off in upstream 4.22). */
+export type NodeClaimsMode = 'off' | 'xenserver' | 'claim-sets';
+
+/** What the allocator needs of the domain it charges (struct domain). */
+export interface HeapDomain {
+  outstanding_pages: number;
+  last_alloc_node: NodeId;
+  node_affinity: Bitmap;
+  /** XenServer variant: the node the claim is on, NUMA_NO_NODE for a host-wide one. */
+  claim_node: NodeId;
+  /** Claim-set variant: the domain's claim on each node (d->claims[]). */
+  node_claims: number[];
+}
+
+/** flsl: the 1-based index of the highest set bit, 0 for 0 (values up to 2^53). */
+export function flsl(x: number): number {
+  return x <= 0 ? 0 : Math.floor(Math.log2(x)) + 1;
+}
+
+/** pfn_to_zone (x86): flsl(mfn), at least 1, capped at NR_ZONES - 1. */
+export function pfn_to_zone(mfn: number): number {
+  return Math.min(Math.max(flsl(mfn), 1), NR_ZONES - 1);
+}
+
+/** bits_to_zone(b) = max(b - PAGE_SHIFT, 1). */
+export const bits_to_zone = (bits: number): number => Math.max(bits - 12, 1);
+
+interface FreeBlock {
+  mfn: number;
+  order: number;
+  node: NodeId;
+  zone: number;
+  prev: FreeBlock | null;
+  next: FreeBlock | null;
+  list: FreeList;
+}
+
+/** One heap(node, zone, order) list: clean blocks at the head, dirty at the tail. */
+class FreeList {
+  head: FreeBlock | null = null;
+  tail: FreeBlock | null = null;
+}
+
+/** The result of a successful alloc_heap_pages. */
+export interface HeapAlloc {
+  mfn: number;
+  node: NodeId;
+  /** Pages of the block that were dirty: scrubbed inline, or cleared under MEMF_no_scrub. */
+  dirty: number;
+}
+
+export interface HeapOptions {
+  /** bootscrub=: 'idle' (Xen's default) leaves boot memory dirty for the idle scrubber. */
+  bootscrub?: 'idle' | 'on' | 'off';
+  node_claims?: NodeClaimsMode;
+}
 
 export class Heap {
-  /** node_avail_pages[node]: free pages per node, clean or dirty. */
+  readonly host: Host;
+  readonly node_claims_mode: NodeClaimsMode;
+  /** avail[node][zone]: free pages, clean or dirty; undefined for a node without memory. */
+  readonly avail: (number[] | undefined)[];
+  /** node_avail_pages[node]. */
   readonly node_avail_pages: number[];
-  total_avail_pages: number;
+  /** Free pages still marked PGC_need_scrub, as runs per node (node_need_scrub = .total). */
+  readonly dirty: RangeSet[];
+  total_avail_pages = 0;
   outstanding_claims = 0;
+  /** Claimed pages per node: per_node_outstanding_claims (XenServer) or claimed_pages (claim sets). */
+  readonly node_claimed_pages: number[];
+  /** dma_bitsize (arch_get_dma_bitsize), 0 on a one-node host. */
+  readonly dma_bitsize: number;
+  /** Pages scrubbed inline by allocations, and by the idle scrubber (statistics). */
+  scrubbed_inline_pages = 0;
+  scrubbed_idle_pages = 0;
+  private readonly lists = new Map<number, FreeList>();
+  private readonly byHead = new Map<number, FreeBlock>();
 
-  constructor(host: Host) {
-    this.node_avail_pages = Array.from({ length: MAX_NUMNODES }, (_, n) => host.node_data[n]?.node_present_pages ?? 0);
-    this.total_avail_pages = host.total_pages;
+  constructor(host: Host, o: HeapOptions = {}) {
+    this.host = host;
+    this.node_claims_mode = o.node_claims ?? 'off';
+    this.avail = Array.from({ length: MAX_NUMNODES }, (_, n) => (host.node_data[n] === undefined ? undefined : new Array<number>(NR_ZONES).fill(0)));
+    this.node_avail_pages = new Array<number>(MAX_NUMNODES).fill(0);
+    this.node_claimed_pages = new Array<number>(MAX_NUMNODES).fill(0);
+    this.dirty = Array.from({ length: MAX_NUMNODES }, () => new RangeSet());
+    this.dma_bitsize = host.node_online_map.weight() > 1 ? arch_get_dma_bitsize(host) : 0;
+    const scrub = (o.bootscrub ?? 'idle') === 'idle';
+    for (const r of host.ram_ranges) this.init_heap_pages(r.start_mfn, r.end_mfn, r.node, scrub);
   }
 
-  /** avail_node_heap_pages(node). */
+  /** Port of init_heap_pages for one RAM range of one node. */
+  private init_heap_pages(start: number, end: number, node: NodeId, need_scrub: boolean): void {
+    // MFN 0 is kept away from the buddy allocator so that no merge crosses a zone boundary.
+    let s = start === 0 ? 1 : start;
+    // A range that continues another node's memory off a MAX_ORDER boundary loses its first
+    // page, so that no buddy straddles the two nodes.
+    if (s > 0 && s % (1 << MAX_ORDER) !== 0 && this.host.mfn_to_nid(s - 1) !== node && this.host.mfn_to_nid(s - 1) !== NUMA_NO_NODE) s++;
+    this.free_range(s, end, node, need_scrub);
+  }
+
+  /** Frees [start, end) of `node` as naturally aligned blocks (the _init_heap_pages loop). */
+  free_range(start: number, end: number, node: NodeId, need_scrub: boolean): void {
+    // Bound: each step frees at least one page and at most 2 * (MAX_ORDER + 1) steps happen
+    // per MAX_ORDER-sized stretch.
+    for (let s = start; s < end; ) {
+      let order = Math.min(MAX_ORDER, flsl(end - s) - 1);
+      if (s !== 0) order = Math.min(order, ctz(s));
+      this.free_heap_pages(s, order, node, need_scrub);
+      s += 2 ** order;
+    }
+  }
+
+  private listOf(node: number, zone: number, order: number): FreeList {
+    const key = (node * NR_ZONES + zone) * (MAX_ORDER + 1) + order;
+    let l = this.lists.get(key);
+    if (l === undefined) {
+      l = new FreeList();
+      this.lists.set(key, l);
+    }
+    return l;
+  }
+
+  private blockDirty(b: { mfn: number; order: number; node: NodeId }): boolean {
+    return this.dirty[b.node]!.firstIn(b.mfn, b.mfn + 2 ** b.order) >= 0;
+  }
+
+  /** page_list_add_scrub: clean blocks at the head, dirty ones at the tail. */
+  private insert(mfn: number, order: number, node: NodeId): void {
+    const zone = pfn_to_zone(mfn);
+    const list = this.listOf(node, zone, order);
+    const b: FreeBlock = { mfn, order, node, zone, prev: null, next: null, list };
+    if (this.blockDirty(b)) {
+      b.prev = list.tail;
+      if (list.tail) list.tail.next = b;
+      else list.head = b;
+      list.tail = b;
+    } else {
+      b.next = list.head;
+      if (list.head) list.head.prev = b;
+      else list.tail = b;
+      list.head = b;
+    }
+    this.byHead.set(mfn, b);
+  }
+
+  private unlink(b: FreeBlock): void {
+    if (b.prev) b.prev.next = b.next;
+    else b.list.head = b.next;
+    if (b.next) b.next.prev = b.prev;
+    else b.list.tail = b.prev;
+    b.prev = b.next = null;
+    this.byHead.delete(b.mfn);
+  }
+
+  /** Port of free_heap_pages: accounting, then merging with free buddies up to MAX_ORDER. */
+  free_heap_pages(mfn: number, order: number, node: NodeId, need_scrub: boolean): void {
+    const pages = 2 ** order;
+    if (need_scrub) this.dirty[node]!.add(mfn, mfn + pages);
+    this.avail[node]![pfn_to_zone(mfn)]! += pages;
+    this.node_avail_pages[node]! += pages;
+    this.total_avail_pages += pages;
+    let head = mfn;
+    let o = order;
+    while (o < MAX_ORDER) {
+      const size = 2 ** o;
+      const buddyHead = Math.floor(head / size) % 2 === 1 ? head - size : head + size;
+      const buddy = this.byHead.get(buddyHead);
+      // Same order, same node, and (MFN 0 being kept out) never across a zone boundary.
+      if (buddy === undefined || buddy.order !== o || buddy.node !== node || buddy.zone !== pfn_to_zone(head)) break;
+      this.unlink(buddy);
+      head = Math.min(head, buddyHead);
+      o++;
+    }
+    this.insert(head, o, node);
+  }
+
+  /** node_need_scrub[node]. */
+  node_need_scrub(node: number): number {
+    return this.dirty[node]?.total ?? 0;
+  }
+
+  /** avail_node_heap_pages(node): node_avail_pages, 0 for an invalid node. */
   avail_node_heap_pages(node: NodeId): number {
     return this.node_avail_pages[node] ?? 0;
   }
 
-  /** Takes `pages` from `node`; false (nothing taken) if the node has fewer free. */
-  take(node: NodeId, pages: number): boolean {
-    const avail = this.avail_node_heap_pages(node);
-    if (pages > avail) return false;
-    this.node_avail_pages[node] = avail - pages;
-    this.total_avail_pages -= pages;
-    return true;
+  /** avail_heap_pages(zone_lo, zone_hi, node): NUMA_NO_NODE sums every node. */
+  avail_heap_pages(zone_lo: number, zone_hi: number, node: number): number {
+    let n = 0;
+    for (let i = 0; i < MAX_NUMNODES; i++) {
+      if (node !== NUMA_NO_NODE && node !== i) continue;
+      const a = this.avail[i];
+      if (a === undefined) continue;
+      for (let z = zone_lo; z <= zone_hi; z++) n += a[z]!;
+    }
+    return n;
   }
 
-  /** Returns `pages` to `node` (free_heap_pages, without the buddy detail yet). */
-  give(node: NodeId, pages: number): void {
-    this.node_avail_pages[node] = this.avail_node_heap_pages(node) + pages;
-    this.total_avail_pages += pages;
+  /** Blocks on the free lists (what a fresh host costs). */
+  get free_blocks(): number {
+    return this.byHead.size;
   }
 
-  /** The nodes that still have free memory. */
-  nodes_with_memory(): Bitmap {
-    return Bitmap.of(
-      MAX_NUMNODES,
-      this.node_avail_pages.flatMap((p, n) => (p > 0 ? [n] : [])),
-    );
+  /** The free blocks, for invariant checks: [mfn, order, node]. */
+  *blocks(): IterableIterator<readonly [number, number, NodeId]> {
+    for (const b of this.byHead.values()) yield [b.mfn, b.order, b.node];
+  }
+
+  /** Port of get_free_buddy: node selection and the search of one node's lists. */
+  private get_free_buddy(zone_lo: number, zone_hi: number, order: number, mf: MemFlags, d: HeapDomain | null, use_unscrubbed: boolean): FreeBlock | null {
+    const online = this.host.node_online_map;
+    let nodemask = online;
+    if (d !== null && d.node_affinity.intersects(online)) nodemask = online.and(d.node_affinity);
+    const req_node = mf.node;
+    const exact = (mf.flags & MEMF.exact_node) !== 0;
+    let node: number = req_node;
+    if (node === NUMA_NO_NODE) {
+      if (d !== null) node = nodemask.cycle(d.last_alloc_node);
+      if (node >= MAX_NUMNODES) node = this.current_cpu_node();
+    } else if (node >= MAX_NUMNODES) return null;
+    // XenServer node claims: a domain whose node claim covers the request never leaves that node.
+    const pinned = this.node_claims_mode === 'xenserver' && d !== null && d.claim_node !== NUMA_NO_NODE && d.outstanding_pages >= 2 ** order;
+    if (pinned) node = d.claim_node;
+    let first = node;
+    let retried = false;
+    // Bound: every node of the mask is visited once, then every other online node once.
+    for (let guard = 0; guard <= 2 * MAX_NUMNODES + 2; guard++) {
+      const b = this.try_node(node, zone_lo, zone_hi, order, d, use_unscrubbed);
+      if (b !== null) return b;
+      if ((exact && req_node !== NUMA_NO_NODE) || pinned) return null;
+      if (!nodemask.test(node)) {
+        // The very first node may be caller-specified and outside the mask.
+        first = node = nodemask.first();
+        if (node < MAX_NUMNODES) continue;
+      } else {
+        node = nodemask.next(node + 1);
+        if (node >= MAX_NUMNODES) node = nodemask.first();
+      }
+      if (node === first) {
+        // Every node in the mask was tried: fall back to the other online nodes, once.
+        if (exact || retried) return null;
+        retried = true;
+        nodemask = online.andNot(nodemask);
+        first = node = nodemask.first();
+        if (node >= MAX_NUMNODES) return null;
+      }
+    }
+    return null;
+  }
+
+  /** The node of the CPU running the hypercall; the emulated toolstack runs on CPU 0. */
+  private current_cpu_node(): number {
+    const n = this.host.cpu_to_node(this.host.online_cpus()[0]!);
+    return n === NUMA_NO_NODE ? this.host.node_online_map.first() : n;
+  }
+
+  /** The per-node skip of the claim variants: the node's unclaimed memory is too small. */
+  private node_claims_block(node: number, order: number, d: HeapDomain | null): boolean {
+    const claimed = this.node_claimed_pages[node]!;
+    if (this.node_claims_mode === 'off' || claimed === 0) return false;
+    const own = d === null ? 0 : this.node_claims_mode === 'claim-sets' ? (d.node_claims[node] ?? 0) : d.claim_node === node ? d.outstanding_pages : 0;
+    return this.node_avail_pages[node]! - claimed + own < 2 ** order;
+  }
+
+  /** One node of get_free_buddy: zones high to low, orders up from `order`, list heads only. */
+  private try_node(node: number, zone_lo: number, zone_hi: number, order: number, d: HeapDomain | null, use_unscrubbed: boolean): FreeBlock | null {
+    const a = this.avail[node];
+    if (a === undefined || this.node_claims_block(node, order, d)) return null;
+    const want = 2 ** order;
+    for (let zone = zone_hi; zone >= zone_lo; zone--) {
+      if (a[zone]! < want) continue;
+      for (let j = order; j <= MAX_ORDER; j++) {
+        const list = this.lists.get((node * NR_ZONES + zone) * (MAX_ORDER + 1) + j);
+        const b = list?.head;
+        if (b === undefined || b === null) continue;
+        if (!this.blockDirty(b) || order === 0 || use_unscrubbed) return b;
+        // A dirty head goes back to the tail; the next order is tried.
+        this.unlink(b);
+        this.insert(b.mfn, b.order, b.node);
+      }
+    }
+    return null;
   }
 
   /**
-   * Round-robin allocation of `pages` in MAX_ORDER chunks over `affinity`, starting after
-   * `last` (get_free_buddy's cycle_node over d->node_affinity), falling back to the other
-   * nodes with memory. Returns pages taken per node and the last node used, or null (and
-   * nothing taken) when the host cannot hold them.
+   * Port of alloc_heap_pages (4.22): the claim gate, get_free_buddy (clean first, then dirty
+   * unless MEMF_no_scrub already allowed it), the split keeping the upper half, the counters,
+   * claim consumption at allocation, last_alloc_node, and the scrub of dirty pages.
    */
-  take_round_robin(pages: number, affinity: Bitmap, last: NodeId): { per_node: number[]; last: NodeId } | null {
-    if (pages > this.total_avail_pages) return null;
-    const per_node = new Array<number>(MAX_NUMNODES).fill(0);
-    let node = last;
-    // Bound: each chunk takes at least one page, and each node can refuse at most once per
-    // chunk, so this loop runs at most pages / 2^MAX_ORDER + MAX_NUMNODES * chunks times.
-    for (let left = pages; left > 0; ) {
-      const chunk = Math.min(left, 1 << MAX_ORDER);
-      const candidates = affinity.and(this.nodes_with_memory());
-      const pool = candidates.isEmpty() ? this.nodes_with_memory() : candidates;
-      node = nodeid(pool.cycle(node));
-      const got = Math.min(chunk, this.avail_node_heap_pages(node));
-      this.take(node, got);
-      per_node[node]! += got;
-      left -= got;
+  alloc_heap_pages(zone_lo: number, zone_hi: number, order: number, mf: MemFlags, d: HeapDomain | null): HeapAlloc | null {
+    if (order > MAX_ORDER) return null;
+    const request = 2 ** order;
+    const no_refcount = (mf.flags & MEMF.no_refcount) !== 0;
+    if (this.outstanding_claims + request > this.total_avail_pages && (no_refcount || d === null || d.outstanding_pages < request)) return null;
+    const no_scrub = (mf.flags & MEMF.no_scrub) !== 0;
+    let b = this.get_free_buddy(zone_lo, zone_hi, order, mf, d, no_scrub);
+    if (b === null && !no_scrub) b = this.get_free_buddy(zone_lo, zone_hi, order, mf, d, true);
+    if (b === null) return null;
+    this.unlink(b);
+    const node = b.node;
+    let mfn = b.mfn;
+    // Halve down to `order`: the lower halves go back, the allocation keeps the upper part.
+    for (let o = b.order; o > order; ) {
+      o--;
+      this.insert(mfn, o, node);
+      mfn += 2 ** o;
     }
-    return { per_node, last: node };
+    this.avail[node]![b.zone]! -= request;
+    this.node_avail_pages[node]! -= request;
+    this.total_avail_pages -= request;
+    if (d !== null && d.outstanding_pages > 0 && !no_refcount) this.consume_claim(d, node, request);
+    if (d !== null) d.last_alloc_node = node;
+    // Dirty pages leave the free pool: scrubbed now, or handed over marked (MEMF_keep_scrub).
+    const dirty = this.dirty[node]!.remove(mfn, mfn + request);
+    if (!no_scrub) this.scrubbed_inline_pages += dirty;
+    return { mfn, node, dirty };
+  }
+
+  /** Claim consumption at allocation (4.22), with the per-node rules of the claim variants. */
+  private consume_claim(d: HeapDomain, node: NodeId, request: number): void {
+    if (this.node_claims_mode === 'xenserver') {
+      // Only an allocation on the claimed node, or under a host-wide claim, consumes it.
+      if (d.claim_node !== NUMA_NO_NODE && d.claim_node !== node) return;
+      const k = Math.min(d.outstanding_pages, request);
+      d.outstanding_pages -= k;
+      this.outstanding_claims -= k;
+      if (d.claim_node !== NUMA_NO_NODE) this.node_claimed_pages[node]! -= k;
+      return;
+    }
+    let k = Math.min(d.outstanding_pages, request);
+    d.outstanding_pages -= k;
+    this.outstanding_claims -= k;
+    if (this.node_claims_mode !== 'claim-sets') return;
+    // Claim sets redeem the allocation node's claim first, then the host pool, then other nodes.
+    const host_part = d.outstanding_pages + k - d.node_claims.reduce((s, c) => s + c, 0);
+    const fromNode = Math.min(k, d.node_claims[node] ?? 0);
+    this.take_node_claim(d, node, fromNode);
+    k -= fromNode;
+    k -= Math.min(k, Math.max(host_part, 0));
+    for (let n = 0; k > 0 && n < MAX_NUMNODES; n++) {
+      const c = Math.min(k, d.node_claims[n] ?? 0);
+      this.take_node_claim(d, nodeid(n), c);
+      k -= c;
+    }
+  }
+
+  private take_node_claim(d: HeapDomain, node: NodeId, pages: number): void {
+    if (pages === 0) return;
+    d.node_claims[node]! -= pages;
+    this.node_claimed_pages[node]! -= pages;
+  }
+
+  /**
+   * The idle scrubber's work on one node (scrub_free_pages): zones low to high, orders high
+   * to low, dirty blocks from their list tails; each scrubbed block returns to its list head.
+   * Returns the pages scrubbed, at most `budget`.
+   */
+  scrub_free_pages(node: number, budget: number): number {
+    const dirty = this.dirty[node]!;
+    let done = 0;
+    for (let zone = 0; zone < NR_ZONES && done < budget && dirty.total > 0; zone++) {
+      for (let order = MAX_ORDER; order >= 0 && done < budget; order--) {
+        const list = this.lists.get((node * NR_ZONES + zone) * (MAX_ORDER + 1) + order);
+        // Bound: each pass either cleans the tail block (which moves to the head) or runs out of budget.
+        while (list?.tail && done < budget) {
+          const b = list.tail;
+          const end = b.mfn + 2 ** b.order;
+          const first = dirty.firstIn(b.mfn, end);
+          if (first < 0) break; // the tail is clean, so is every block before it
+          const run = dirty.runAt(first)!;
+          const n = Math.min(budget - done, Math.min(run[1], end) - first);
+          dirty.remove(first, first + n);
+          done += n;
+          if (dirty.firstIn(b.mfn, end) < 0) {
+            this.unlink(b);
+            this.insert(b.mfn, b.order, b.node);
+          }
+        }
+      }
+    }
+    this.scrubbed_idle_pages += done;
+    return done;
   }
 }
+
+/** Count of trailing zero bits (ffsl - 1) for x > 0. */
+function ctz(x: number): number {
+  let n = 0;
+  while (x % 2 === 0 && n < 64) {
+    x /= 2;
+    n++;
+  }
+  return n;
+}
+
+/** Port of arch_get_dma_bitsize (x86): a quarter of the first node with memory below 4 GiB. */
+function arch_get_dma_bitsize(host: Host): number {
+  for (const n of host.node_online_map.bits()) {
+    const nd = host.node_data[n];
+    if (nd !== undefined && nd.node_spanned_pages > 0 && Math.floor(nd.node_start_pfn / 2 ** 20) === 0)
+      return Math.min(flsl(nd.node_start_pfn + Math.floor(nd.node_spanned_pages / 4) - 1) + 12, 32);
+  }
+  return 32;
+}
+

@@ -18,16 +18,19 @@ export const XC_NUMA_NO_NODE = 0xffffffff;
 /** XenServer's libxc refuses nodes XENMEMF_node cannot encode (0xFF would read as "no node"). */
 const XENMEMF_NODE_LIMIT = 0xff;
 
-/** xc_domain_setmaxmem: XEN_DOMCTL_max_mem; max_pages becomes max_memkb / 4 (Xen caps it at 2^32-1). */
+/** A C uint64_t / unsigned long argument as it travels: -1 is 2^64-1, as C's conversion makes it. */
+const u64 = (v: number | bigint): string => BigInt.asUintN(64, BigInt(v)).toString();
+
+/** xc_domain_setmaxmem: XEN_DOMCTL_max_mem; max_pages becomes max_memkb / 4 (Xen caps it at 2^32-1, so -1 means no limit). */
 export async function xc_domain_setmaxmem(xch: xc_interface, domid: number, max_memkb: number | bigint): Promise<void> {
-  await do_domctl(xch, 'xc_domain_setmaxmem', { cmd: XEN_DOMCTL.max_mem, domain: domid, max_mem: { max_memkb: String(max_memkb) } });
+  await do_domctl(xch, 'xc_domain_setmaxmem', { cmd: XEN_DOMCTL.max_mem, domain: domid, max_mem: { max_memkb: u64(max_memkb) } });
 }
 
 /** The claim as libxc issues it: no extent list, order 0, nr_extents = the absolute page target. */
 async function claim(xch: xc_interface, fn: string, domid: number, nr_pages: number, mem_flags: number): Promise<void> {
   await xc_memory_op(xch, fn, {
     cmd: XENMEM.claim_pages,
-    reservation: { extent_start: null, nr_extents: String(nr_pages), extent_order: 0, mem_flags, domid },
+    reservation: { extent_start: null, nr_extents: u64(nr_pages), extent_order: 0, mem_flags, domid },
   });
 }
 
@@ -76,7 +79,7 @@ export async function xc_domain_claim_memory(
     claim_memory: {
       nr_entries: nr_entries.value,
       mode,
-      claim_set: claim_set === null ? null : { buf: claim_set.slice(0, nr_entries.value).map((c) => ({ pages: String(c.pages), target: c.target, cmd: c.cmd })) },
+      claim_set: claim_set === null ? null : { buf: claim_set.slice(0, nr_entries.value).map((c) => ({ pages: u64(c.pages), target: c.target, cmd: c.cmd })) },
     },
   });
   const out = r.op.claim_memory;
@@ -109,7 +112,7 @@ async function reservation(
     cmd,
     reservation: {
       extent_start: extent_start === null ? null : { buf: extent_start.map(String) },
-      nr_extents: String(nr_extents),
+      nr_extents: u64(nr_extents),
       extent_order,
       mem_flags,
       domid,

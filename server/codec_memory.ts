@@ -1,7 +1,9 @@
 // xen_memory_op between the wire and the engine.
-import { MEMOP_CMD_MASK, type xen_memory_op } from '../hypervisor/public/memory.js';
+import { GuestHandle } from '../hypervisor/guest_handle.js';
+import { MEMOP_CMD_MASK, type MemoryOpArg, type xen_memory_op } from '../hypervisor/public/memory.js';
 import type { xen_memory_op as Wire, xen_memory_op__Output as WireIn } from '../proto/generated/xen/xen_memory_op.js';
-import { checkPayload } from './codec.js';
+import type { xen_memory_reservation__Output as WireRes } from '../proto/generated/xen/xen_memory_reservation.js';
+import { checkPayload, str64, u64n, width } from './codec.js';
 
 /** The argument each XENMEM_* sub-op takes (by bits 0-5 of cmd); sub-ops absent take none. */
 const ARG: Record<number, NonNullable<WireIn['arg']>> = {
@@ -16,11 +18,42 @@ const ARG: Record<number, NonNullable<WireIn['arg']>> = {
   26: 'vnuma',
 };
 
-export function memoryOpIn(w: WireIn): xen_memory_op {
-  checkPayload(w.arg, ARG[w.cmd & MEMOP_CMD_MASK], `memory_op cmd ${w.cmd & MEMOP_CMD_MASK}`);
-  return { cmd: w.cmd };
+function reservationIn(r: WireRes | null | undefined): MemoryOpArg {
+  const list = r?.extent_start;
+  return {
+    kind: 'reservation',
+    op: {
+      extent_start: list === null || list === undefined ? GuestHandle.null() : new GuestHandle(list.buf.map((v, i) => u64n(v, `reservation.extent_start[${i}]`))),
+      nr_extents: u64n(r?.nr_extents, 'reservation.nr_extents'),
+      extent_order: r?.extent_order ?? 0,
+      mem_flags: r?.mem_flags ?? 0,
+      domid: width(r?.domid, 16, 'reservation.domid'),
+    },
+  };
 }
 
+/** An absent argument is an all-zero struct, as for every family (xen/types.proto). */
+export function memoryOpIn(w: WireIn): xen_memory_op {
+  const member = ARG[w.cmd & MEMOP_CMD_MASK];
+  checkPayload(w.arg, member, `memory_op cmd ${w.cmd & MEMOP_CMD_MASK}`);
+  let arg: MemoryOpArg = { kind: 'none' };
+  if (member === 'reservation') arg = reservationIn(w.reservation);
+  else if (member === 'domain') arg = { kind: 'domain', op: { domid: width(w.domain?.domid, 16, 'domain.domid') } };
+  return { cmd: w.cmd, arg };
+}
+
+/** The caller's view: a list Xen wrote holds its IN values overlaid with what Xen wrote. */
 export function memoryOpOut(m: xen_memory_op): Wire {
-  return { cmd: m.cmd };
+  const out: Wire = { cmd: m.cmd };
+  if (m.arg.kind === 'reservation') {
+    const r = m.arg.op;
+    const h = r.extent_start;
+    let list: { buf: (number | string)[] } | null = null;
+    if (h.written !== null) {
+      const n = Math.max(h.input?.length ?? 0, h.written.length);
+      list = { buf: Array.from({ length: n }, (_, i) => str64(h.written![i] ?? h.input?.[i] ?? 0)) };
+    }
+    out.reservation = { extent_start: list, nr_extents: str64(r.nr_extents), extent_order: r.extent_order, mem_flags: r.mem_flags, domid: r.domid };
+  } else if (m.arg.kind === 'domain') out.domain = { domid: m.arg.op.domid };
+  return out;
 }

@@ -1,6 +1,9 @@
 // The Hypervisor gRPC service: decode, run in the engine as the calling domain, encode.
 // Nothing here knows Xen semantics; that all lives in hypervisor/.
 import * as grpc from '@grpc/grpc-js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { CONTINUATION } from '../hypervisor/continuation.js';
+import type { Hypercall } from '../hypervisor/hypercall.js';
 import { domid, type DomId } from '../hypervisor/ids.js';
 import { CALLER_METADATA_KEY } from '../proto/endpoint.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
@@ -10,6 +13,7 @@ import type { multicall_entry__Output } from '../proto/generated/xen/multicall_e
 import { Malformed } from './codec.js';
 import { domctlIn, domctlOut } from './codec_domctl.js';
 import { memoryOpIn, memoryOpOut } from './codec_memory.js';
+import { MEMOP_EXTENT_SHIFT } from '../hypervisor/public/memory.js';
 import { entriesIn, entryIn, entryOut } from './codec_multicall.js';
 import { sysctlIn, sysctlOut } from './codec_sysctl.js';
 import { versionIn, versionOut } from './codec_version.js';
@@ -57,6 +61,42 @@ function unary<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Res): Un
   };
 }
 
+/** The async form of unary: the handler may await (a continued hypercall yields between slices). */
+function unaryAsync<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Promise<Res>): Unary<Req, Res> {
+  return (call, callback) => {
+    const req = call.request as Req | Undecodable;
+    if (typeof req === 'object' && req !== null && UNDECODABLE in req) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: req[UNDECODABLE] });
+      return;
+    }
+    let caller: DomId;
+    try {
+      caller = callerOf(xen, call.metadata);
+    } catch (e) {
+      callback(statusOf(e));
+      return;
+    }
+    handle(req as Req, caller).then(
+      (res) => callback(null, res),
+      (e: unknown) => callback(statusOf(e)),
+    );
+  };
+}
+
+/**
+ * Issues a hypercall slice by slice, yielding to the event loop between slices so that other
+ * callers' hypercalls interleave, as other vCPUs run while one is preempted. If the calling
+ * domain is destroyed meanwhile, its vCPU never resumes: the call ends with what was done.
+ */
+export async function hypercallPreemptible(xen: Xen, caller: DomId, call: Hypercall, doneSoFar: () => number): Promise<number> {
+  // Bound: each slice completes at least one extent of a call of at most 2^26 extents.
+  for (;;) {
+    const r = xen.hypercall_slice(caller, call);
+    if (r !== CONTINUATION) return r;
+    await yieldToEventLoop();
+    if (xen.domain(caller) === undefined) return doneSoFar();
+  }
+}
 
 export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
   return {
@@ -70,9 +110,11 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
       const rc = xen.hypercall(caller, { op: HYPERVISOR.sysctl, args });
       return { rc, op: sysctlOut(args) };
     }),
-    memory_op: unary(xen, (req, caller) => {
+    memory_op: unaryAsync(xen, async (req, caller) => {
       const args = memoryOpIn(req);
-      const rc = xen.hypercall(caller, { op: HYPERVISOR.memory_op, args });
+      const cmd = args.cmd;
+      const rc = await hypercallPreemptible(xen, caller, { op: HYPERVISOR.memory_op, args }, () => args.cmd >>> MEMOP_EXTENT_SHIFT);
+      args.cmd = cmd; // a continuation rewrote the caller's registers, not its struct
       return { rc, op: memoryOpOut(args) };
     }),
     xen_version: unary(xen, (req, caller) => {
@@ -87,17 +129,28 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
     }),
     hypercall_stream: (stream) => {
       // One stream is one vCPU issuing hypercalls: in order, each answered before the next.
-      stream.on('data', (req: multicall_entry__Output | Undecodable) => {
+      // Requests queue behind the one in progress, which may be preempted and continued.
+      let queue: Promise<void> = Promise.resolve();
+      const issue = async (req: multicall_entry__Output | Undecodable): Promise<void> => {
         try {
           if (UNDECODABLE in req) throw new Malformed(req[UNDECODABLE]);
           const entry = { call: entryIn(req), result: 0 };
-          entry.result = xen.hypercall(callerOf(xen, stream.metadata), entry.call);
+          const cmd = entry.call.op === HYPERVISOR.memory_op ? (entry.call.args as { cmd: number }).cmd : 0;
+          entry.result = await hypercallPreemptible(xen, callerOf(xen, stream.metadata), entry.call, () => (entry.call.args as { cmd: number }).cmd >>> MEMOP_EXTENT_SHIFT);
+          if (entry.call.op === HYPERVISOR.memory_op) (entry.call.args as { cmd: number }).cmd = cmd;
           stream.write(entryOut(entry));
         } catch (e) {
           stream.emit('error', statusOf(e));
         }
+      };
+      stream.on('data', (req: multicall_entry__Output | Undecodable) => {
+        queue = queue.then(() => issue(req));
       });
-      stream.on('end', () => stream.end());
+      stream.on('end', () => {
+        queue = queue.then(() => {
+          stream.end();
+        });
+      });
     },
   };
 }

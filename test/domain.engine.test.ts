@@ -1,5 +1,9 @@
 // The domain lifecycle in the engine: node affinity after max_vcpus, placement on an
 // explicit node affinity, domid order, and memory returned at destruction.
+import { domain_node_pages } from '../hypervisor/domain.js';
+import { alloc_domheap_pages, domain_set_outstanding_pages } from '../hypervisor/domheap.js';
+import { MEMF, memflags } from '../hypervisor/page_alloc.js';
+import { NUMA_NO_NODE } from '../hypervisor/numa.js';
 import { describe, expect, it } from 'vitest';
 import { Bitmap } from '../hypervisor/bitmap.js';
 import { DomidAllocator } from '../hypervisor/domid.js';
@@ -90,13 +94,14 @@ describe('domain_kill', () => {
     if (typeof d === 'number') throw new Error(`create failed ${d}`);
     xen.add_domain(d);
     const free = xen.heap.total_avail_pages;
-    // Hand the domain 1000 pages on node 1 and a 24-page claim, as the memory issue will.
-    xen.heap.take(nodeid(1), 1000);
-    d.node_pages[1] = 1000;
-    d.tot_pages = 1000;
-    d.outstanding_pages = 24;
-    xen.heap.outstanding_claims += 24;
+    // 512 pages on node 1 and a claim of 24 more.
+    d.max_pages = 1024;
+    expect(alloc_domheap_pages(xen, d, 9, memflags(MEMF.exact_node, 1))).not.toBeNull();
+    expect(domain_node_pages(d, 1)).toBe(512);
+    expect(domain_set_outstanding_pages(xen, d, 536, nodeid(NUMA_NO_NODE))).toBe(0);
+    expect(xen.heap.outstanding_claims).toBe(24);
     domain_kill(xen, d);
+    expect(xen.heap.node_need_scrub(1)).toBeGreaterThanOrEqual(512); // a dying domain's pages are dirty
     expect(xen.heap.total_avail_pages).toBe(free);
     expect(xen.heap.outstanding_claims).toBe(0); // statement 35
     expect(xen.domain(d.domain_id)).toBeUndefined();

@@ -1,6 +1,7 @@
 // do_sysctl, do_multicall and the hypercall table in the engine alone (no gRPC): guest handles
 // are GuestHandle objects, and the copy-back rule is visible on the argument objects themselves
 // (xen/common/sysctl.c: do_sysctl; xen/common/multicall.c: do_multicall).
+import { MEMF, memflags } from '../hypervisor/page_alloc.js';
 import { describe, expect, it } from 'vitest';
 import { GuestHandle } from '../hypervisor/guest_handle.js';
 import type { MulticallEntry } from '../hypervisor/hypercall.js';
@@ -99,7 +100,7 @@ describe('physinfo in the engine (do_sysctl physinfo, arch_do_physinfo)', () => 
       arch_capabilities: 0,
       pad: 0,
       total_pages: TOTAL,
-      free_pages: TOTAL - DOM0_PAGES,
+      free_pages: TOTAL - DOM0_PAGES - 1, // MFN 0 never enters the heap (init_heap_pages)
       scrub_pages: 0,
       outstanding_pages: 0,
       max_mfn: 7 * GiB_PAGES - 1,
@@ -117,16 +118,16 @@ describe('physinfo in the engine (do_sysctl physinfo, arch_do_physinfo)', () => 
     };
     const freeBefore = physinfo(xen).op.free_pages;
     const node0Before = mem()[0]!.memfree;
-    expect(xen.heap.take(nodeid(0), 100)).toBe(true);
-    expect(physinfo(xen).op.free_pages).toBe(freeBefore - 100);
-    expect(mem()[0]!.memfree).toBe(node0Before - (100n << 12n));
+    expect(xen.heap.alloc_heap_pages(1, 40, 6, memflags(MEMF.exact_node, 0), null)?.node).toBe(0);
+    expect(physinfo(xen).op.free_pages).toBe(freeBefore - 64);
+    expect(mem()[0]!.memfree).toBe(node0Before - (64n << 12n));
     expect(mem()[0]!.memsize).toBe(5n * GiB); // spanned size does not move
   });
 
   it('outstanding_pages mirrors the global claims; free_pages does not subtract them (statement 38)', () => {
     const xen = boot();
     xen.heap.outstanding_claims = 1234;
-    expect(physinfo(xen).op).toMatchObject({ outstanding_pages: 1234, free_pages: TOTAL - DOM0_PAGES });
+    expect(physinfo(xen).op).toMatchObject({ outstanding_pages: 1234, free_pages: TOTAL - DOM0_PAGES - 1 });
   });
 
   it('a wrong interface_version is -EACCES and the payload is left exactly as the caller passed it (statement 2)', () => {
@@ -162,7 +163,7 @@ describe('numainfo guest handles in the engine (do_sysctl numainfo)', () => {
     const op: xen_sysctl_numainfo = { num_nodes: 3, meminfo: out(), distance: out() };
     expect(numainfo(xen, op)).toBe(0);
     expect(op.meminfo.written).toEqual([
-      { memsize: 5n * GiB, memfree: 4n * GiB },
+      { memsize: 5n * GiB, memfree: 4n * GiB - 4096n }, // less MFN 0
       { memsize: 0xffffffffn, memfree: 0xffffffffn },
       { memsize: 2n * GiB, memfree: 1n * GiB }, // dom0's 1 GiB: the node after 0 in {0, 2} (statement 51)
     ]);

@@ -40,7 +40,7 @@ function expectedPhysinfo(t: HostTopology, dom0Pages: number): Record<string, un
     arch_capabilities: 0,
     pad: 0,
     total_pages: String(total),
-    free_pages: String(total - dom0Pages),
+    free_pages: String(total - dom0Pages - 1), // MFN 0 never enters the heap (init_heap_pages)
     scrub_pages: '0', // hard-coded in do_sysctl (statement 37)
     outstanding_pages: '0',
     // get_upper_mfn_bound: the highest RAM frame (max_page - 1), capped at 2^32 frames without CONFIG_BIGMEM.
@@ -77,7 +77,7 @@ for (const name of Object.keys(PRESET_FACTS)) {
         facts.threads, facts.cores, facts.cpus, facts.cpus - 1, facts.nodes,
       ]);
       expect(p.total_pages).toBe(facts.totalGiB * PAGES_PER_GIB);
-      expect(p.free_pages).toBe(facts.totalGiB * PAGES_PER_GIB - DOM0_DEFAULT_PAGES);
+      expect(p.free_pages).toBe(facts.totalGiB * PAGES_PER_GIB - DOM0_DEFAULT_PAGES - 1); // less MFN 0
       expect(p.max_mfn).toBe(facts.maxMfn);
     });
 
@@ -93,7 +93,7 @@ for (const name of Object.keys(PRESET_FACTS)) {
       expect(BigInt(rows[0]!.memsize) - (BigInt(presentPages(t.nodes[0]!)) << 12n)).toBe(1n << 30n);
       // memfree: free heap per node; together they are physinfo's free_pages, none above its node's RAM.
       const free = rows.map((m) => BigInt(m.memfree));
-      expect(free.reduce((a, b) => a + b, 0n)).toBe(BigInt(facts.totalGiB * PAGES_PER_GIB - DOM0_DEFAULT_PAGES) << 12n);
+      expect(free.reduce((a, b) => a + b, 0n)).toBe(BigInt(facts.totalGiB * PAGES_PER_GIB - DOM0_DEFAULT_PAGES - 1) << 12n);
       free.forEach((f, i) => expect(f <= BigInt(presentPages(t.nodes[i]!)) << 12n).toBe(true));
       expect(ni.distance!.buf).toEqual(t.distances!.flat());
     });
@@ -156,7 +156,7 @@ describe('numainfo on a host with offline and absent node ids (do_sysctl numainf
     // dom0's 1 GiB is its first allocation: get_free_buddy starts at the node after 0 in its
     // node affinity {0, 2, 4} (statement 51), i.e. node 2.
     expect(r.op!.numainfo!.meminfo!.buf).toEqual([
-      { memsize: String(5n * GiB), memfree: String(4n * GiB) },
+      { memsize: String(5n * GiB), memfree: String(4n * GiB - 4096n) }, // MFN 0 is not in the heap
       { memsize: XEN_INVALID_MEM_SZ, memfree: XEN_INVALID_MEM_SZ },
       { memsize: String(2n * GiB), memfree: String(1n * GiB) },
       { memsize: XEN_INVALID_MEM_SZ, memfree: XEN_INVALID_MEM_SZ },
@@ -209,7 +209,7 @@ describe('numainfo on a host with offline and absent node ids (do_sysctl numainf
     const dist = new Array<number>(4).fill(-1);
     expect(await xc_numainfo(h.xch, 2, mem, dist)).toBe(2);
     expect(mem).toEqual([
-      { memsize: 5n * GiB, memfree: 4n * GiB },
+      { memsize: 5n * GiB, memfree: 4n * GiB - 4096n },
       { memsize: 0xffffffffn, memfree: 0xffffffffn },
     ]);
     expect(dist).toEqual([10, INVALID, INVALID, 10]);
@@ -219,7 +219,7 @@ describe('numainfo on a host with offline and absent node ids (do_sysctl numainf
     const p = await xc_physinfo(h.xch);
     expect(p).toMatchObject({ nr_nodes: 3, nr_cpus: 5, max_cpu_id: 7, max_node_id: 63, threads_per_core: 1, cores_per_socket: 2 });
     expect(p.total_pages).toBe(7 * PAGES_PER_GIB);
-    expect(p.free_pages).toBe(6 * PAGES_PER_GIB);
+    expect(p.free_pages).toBe(6 * PAGES_PER_GIB - 1); // MFN 0 is not in the heap
     expect(p.max_mfn).toBe(8 * PAGES_PER_GIB - 1);
   });
 

@@ -15,3 +15,6 @@ export const XENMEM = {
 export const MEMOP_EXTENT_SHIFT = 6;
 
 export const MEMOP_CMD_MASK = (1 << MEMOP_EXTENT_SHIFT) - 1;
+
+/** nr_extents above UINT_MAX >> MEMOP_EXTENT_SHIFT cannot be continued (do_memory_op). */
+export const MEMOP_MAX_EXTENTS = 0xffffffff >>> 6;
