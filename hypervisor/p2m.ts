@@ -79,7 +79,7 @@ export class P2m {
     const i = this.floor(g) + 1;
     // Coalesce with a neighbour that continues both the GFN and MFN runs.
     const left = i - 1;
-    if (left >= 0 && this.gfns[left]! + this.counts[left]! === g && this.mfns[left]! + this.counts[left]! === m) {
+    if (left >= 0 && this.endsAt(left, g, m)) {
       this.counts[left]! += count;
       this.joinRight(left);
     } else {
@@ -93,9 +93,15 @@ export class P2m {
     return displaced;
   }
 
+  /** Run i ends just before GFN g and MFN m, so a run at (g, m) continues it. */
+  private endsAt(i: number, g: number, m: number): boolean {
+    const n = this.counts[i] ?? 0;
+    return (this.gfns[i] ?? -1) + n === g && (this.mfns[i] ?? -1) + n === m;
+  }
+
   private joinRight(i: number): void {
     const j = i + 1;
-    if (j < this.gfns.length && this.gfns[i]! + this.counts[i]! === this.gfns[j] && this.mfns[i]! + this.counts[i]! === this.mfns[j]) {
+    if (j < this.gfns.length && this.endsAt(i, this.gfns[j]!, this.mfns[j]!)) {
       this.counts[i]! += this.counts[j]!;
       this.gfns.splice(j, 1);
       this.mfns.splice(j, 1);

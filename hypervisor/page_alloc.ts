@@ -403,8 +403,7 @@ export class Heap {
       for (let order = MAX_ORDER; order >= 0 && done < budget; order--) {
         const list = this.lists.get((node * NR_ZONES + zone) * (MAX_ORDER + 1) + order);
         // Bound: each pass either cleans the tail block (which moves to the head) or runs out of budget.
-        while (list?.tail && done < budget) {
-          const b = list.tail;
+        for (let b = list?.tail ?? null; b !== null && done < budget; b = list?.tail ?? null) {
           const end = b.mfn + 2 ** b.order;
           const first = dirty.firstIn(b.mfn, end);
           if (first < 0) break; // the tail is clean, so is every block before it

@@ -5,7 +5,7 @@ import { MEMF, memflags } from '../hypervisor/page_alloc.js';
 import { describe, expect, it } from 'vitest';
 import { GuestHandle } from '../hypervisor/guest_handle.js';
 import type { MulticallEntry } from '../hypervisor/hypercall.js';
-import { domid, nodeid } from '../hypervisor/ids.js';
+import { domid } from '../hypervisor/ids.js';
 import type { xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
 import type {
   xen_sysctl,
