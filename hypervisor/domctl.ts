@@ -5,6 +5,7 @@ import { domid } from './ids.js';
 import { XEN_DOMCTL, XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, type xen_domctl, type xen_domctl_getdomaininfo, type xen_domctl_getvcpuinfo } from './public/domctl.js';
 import { getnodeaffinity, setnodeaffinity, vcpu_affinity_domctl } from './affinity.js';
 import { domain_create, domain_kill } from './domain_create.js';
+import { claim_memory, max_mem, numa_op } from './domctl_memory.js';
 import { domain_set_running, domain_update_node_aff, sched_init_vcpu, vcpu_runtime } from './sched.js';
 import type { Xen } from './xen.js';
 import { xsm_default_action } from './xsm.js';
@@ -53,6 +54,16 @@ export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
           : unpause_by_systemcontroller(xen, d);
     case 'set_target':
       return set_target(xen, d, u.op.target);
+    case 'max_mem':
+      return max_mem(d, u.op.max_memkb);
+    case 'numa_op':
+      op.copyback = true; // nr_nodes goes back with -ERANGE too
+      return numa_op(xen, d, u.op);
+    case 'claim_memory':
+      // Only hosts that emulate the v7 claim-set series know this command.
+      if (xen.heap.node_claims_mode !== 'claim-sets') return neg('ENOSYS');
+      op.copyback = true; // GET's -ERANGE returns the entries needed
+      return claim_memory(xen, d, u.op);
     case 'createdomain':
     case 'other':
       return neg('ENOSYS');

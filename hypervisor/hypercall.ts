@@ -74,10 +74,10 @@ export function hypercall_slice(xen: Xen, caller: Domain, c: Hypercall): number 
  * do_domctl and do_sysctl copy the op struct back to the caller only on success; on failure
  * the caller's struct is as it was (guest buffers already written stay written).
  */
-function copyBackOnSuccess<T extends { u: { kind: string; op?: object } }>(args: T, run: (a: T) => number): number {
+function copyBackOnSuccess<T extends { u: { kind: string; op?: object }; copyback?: boolean }>(args: T, run: (a: T) => number): number {
   const payload = 'op' in args.u ? (args.u.op as Record<string, unknown>) : null;
   const saved = payload === null ? null : { ...payload };
   const rc = run(args);
-  if (rc !== 0 && payload !== null && saved !== null) Object.assign(payload, saved);
+  if (rc !== 0 && args.copyback !== true && payload !== null && saved !== null) Object.assign(payload, saved);
   return rc;
 }

@@ -15,6 +15,8 @@ import {
   type xen_sysctl_getdomaininfolist,
   type xen_sysctl_meminfo,
   type xen_sysctl_numainfo,
+  type xen_sysctl_numa_meminfo,
+  type xen_sysctl_node_meminfo,
   type xen_sysctl_physinfo,
 } from './public/sysctl.js';
 import { XEN_SCHEDULER } from '../proto/public/sysctl.js';
@@ -43,6 +45,8 @@ export function do_sysctl(xen: Xen, caller: Domain, op: xen_sysctl): number {
       return 0;
     case 'cpupool_op':
       return cpupool_op(xen, u.op);
+    case 'numa_meminfo':
+      return numa_meminfo(xen, u.op);
     case 'readconsole':
       return xen.console.read(u.op);
     case 'debug_keys': {
@@ -108,6 +112,31 @@ function numainfo(xen: Xen, ni: xen_sysctl_numainfo): number {
     }
   }
   ni.num_nodes = n; // a short buffer gets partial data and num_nodes is NOT raised
+  return 0;
+}
+
+/**
+ * XenServer's XEN_SYSCTL_numa_meminfo: per node present size, free and claimed bytes up to
+ * the last online node; a NULL buffer asks for the count, a short one is filled partially.
+ */
+function numa_meminfo(xen: Xen, mi: xen_sysctl_numa_meminfo): number {
+  if (mi._rsvd !== 0) return neg('EINVAL');
+  const host = xen.host;
+  const N = host.node_online_map.last() + 1;
+  if (mi.meminfo.isNull()) {
+    mi.num_nodes = N;
+    return 0;
+  }
+  const n = Math.min(N, mi.num_nodes);
+  const bytes = (pages: number): bigint => BigInt(pages) << BigInt(PAGE_SHIFT);
+  const rows = Array.from({ length: n }, (_, i): xen_sysctl_node_meminfo =>
+    host.node_online_map.test(i)
+      ? { size: bytes(host.node_data[i]?.node_present_pages ?? 0), free: bytes(xen.heap.avail_node_heap_pages(nodeid(i))), claimed: bytes(xen.heap.node_claimed_pages[i]!) }
+      : { size: XEN_INVALID_MEM_SZ, free: XEN_INVALID_MEM_SZ, claimed: XEN_INVALID_MEM_SZ },
+  );
+  const rc = mi.meminfo.write(0, rows);
+  if (rc !== 0) return rc;
+  mi.num_nodes = n;
   return 0;
 }
 

@@ -2,8 +2,9 @@
 import type { DomctlPayload, xen_domctl, xen_domctl_createdomain, xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
 import type { xen_domctl as Wire, xen_domctl__Output as WireIn } from '../proto/generated/xen/xen_domctl.js';
 import type { xen_domctl_getdomaininfo as WireInfo } from '../proto/generated/xen/xen_domctl_getdomaininfo.js';
-import { bitmapIn, bitmapOut } from './codec_handle.js';
-import { checkPayload, fail, str64, width } from './codec.js';
+import { GuestHandle } from '../hypervisor/guest_handle.js';
+import { bitmapIn, bitmapOut, handleOut, outOnly } from './codec_handle.js';
+import { checkPayload, fail, str64, u64, u64n, width } from './codec.js';
 
 /** The union member that belongs to each XEN_DOMCTL_* command. */
 const MEMBER: Record<number, NonNullable<WireIn['u']>> = {
@@ -70,6 +71,26 @@ function payload(w: WireIn, member: string | undefined): DomctlPayload {
       return { kind: 'nodeaffinity', op: { nodemap: bitmapIn(w.nodeaffinity?.nodemap) } };
     case 'set_target':
       return { kind: 'set_target', op: { target: width(w.set_target?.target, 16, 'set_target.target') } };
+    case 'max_mem':
+      return { kind: 'max_mem', op: { max_memkb: u64(w.max_mem?.max_memkb, 'max_mem.max_memkb') } };
+    case 'numa_op': {
+      const n = w.numa_op;
+      return { kind: 'numa_op', op: { op: n?.op ?? 0, nr_nodes: n?.node_pages?.nr_nodes ?? 0, node_tot_pages: outOnly(n?.node_pages?.node_tot_pages) } };
+    }
+    case 'claim_memory': {
+      const c = w.claim_memory;
+      const set = c?.claim_set;
+      return {
+        kind: 'claim_memory',
+        op: {
+          claim_set: set === null || set === undefined
+            ? GuestHandle.null()
+            : new GuestHandle(set.buf.map((e, i) => ({ pages: u64n(e.pages, `claim_set[${i}].pages`), target: e.target, cmd: e.cmd }))),
+          nr_entries: c?.nr_entries ?? 0,
+          mode: c?.mode ?? 0,
+        },
+      };
+    }
     default:
       return { kind: 'other' };
   }
@@ -111,6 +132,18 @@ export function domctlOut(d: xen_domctl): Wire {
       break;
     case 'nodeaffinity':
       out.nodeaffinity = { nodemap: bitmapOut(u.op.nodemap) };
+      break;
+    case 'max_mem':
+      out.max_mem = { max_memkb: str64(u.op.max_memkb) };
+      break;
+    case 'numa_op':
+      out.numa_op = { op: u.op.op, node_pages: { nr_nodes: u.op.nr_nodes, node_tot_pages: handleOut(u.op.node_tot_pages, str64) } };
+      break;
+    case 'claim_memory':
+      out.claim_memory = {
+        nr_entries: u.op.nr_entries, mode: u.op.mode,
+        claim_set: handleOut(u.op.claim_set, (e) => ({ pages: str64(e.pages), target: e.target, cmd: e.cmd })),
+      };
       break;
     default:
       break;

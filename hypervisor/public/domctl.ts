@@ -2,6 +2,7 @@
 export { XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMCTL, XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, XEN_VCPUAFFINITY } from '../../proto/public/domctl.js';
 import type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo } from '../../proto/public/domctl.js';
 import type { XenctlBitmap } from '../bitmap.js';
+import type { xen_domctl_claim_memory, xen_domctl_numa_op } from '../domctl_memory.js';
 export type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo };
 
 export interface xen_domctl_vcpuaffinity {
@@ -29,6 +30,9 @@ export type DomctlPayload =
   | { kind: 'vcpuaffinity'; op: xen_domctl_vcpuaffinity }
   | { kind: 'nodeaffinity'; op: xen_domctl_nodeaffinity }
   | { kind: 'set_target'; op: { target: number } }
+  | { kind: 'max_mem'; op: { max_memkb: bigint } }
+  | { kind: 'numa_op'; op: xen_domctl_numa_op }
+  | { kind: 'claim_memory'; op: xen_domctl_claim_memory }
   | { kind: 'none' }
   | { kind: 'other' };
 
@@ -37,4 +41,6 @@ export interface xen_domctl {
   interface_version: number;
   domain: number;
   u: DomctlPayload;
+  /** Set by a handler whose failure still copies the struct back (Xen's per-case copyback). */
+  copyback?: boolean;
 }

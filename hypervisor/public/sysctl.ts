@@ -25,6 +25,19 @@ export interface xen_sysctl_getdomaininfolist {
   num_domains: number;
 }
 
+/** XenServer's struct xen_sysctl_node_meminfo: bytes, ~0 in every field for an offline node. */
+export interface xen_sysctl_node_meminfo {
+  size: bigint;
+  free: bigint;
+  claimed: bigint;
+}
+
+export interface xen_sysctl_numa_meminfo {
+  num_nodes: number;
+  _rsvd: number;
+  meminfo: GuestHandle<xen_sysctl_node_meminfo>;
+}
+
 export interface xen_sysctl_sched_id {
   sched_id: number;
 }
@@ -57,6 +70,7 @@ export type SysctlPayload =
   | { kind: 'getdomaininfolist'; op: xen_sysctl_getdomaininfolist }
   | { kind: 'sched_id'; op: xen_sysctl_sched_id }
   | { kind: 'cpupool_op'; op: xen_sysctl_cpupool_op }
+  | { kind: 'numa_meminfo'; op: xen_sysctl_numa_meminfo }
   /** A sub-op the engine does not implement yet: the payload is not decoded. */
   | { kind: 'other' };
 
