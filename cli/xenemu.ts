@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../hypervisor/presets.js';
 import { TopologyError } from '../hypervisor/topology.js';
 import { Xen } from '../hypervisor/xen.js';
+import type { MemopMaxOrder } from '../hypervisor/memory.js';
+import { MAX_ORDER, type NodeClaimsMode } from '../hypervisor/page_alloc.js';
 import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
 import { isLoopback } from '../server/address.js';
 import { MonotonicClock } from '../server/clock.js';
@@ -26,6 +28,41 @@ interface ServeOpts {
   dom0Mem?: string;
   dom0MaxVcpus?: number;
   allowRemote?: boolean;
+  nodeClaims: NodeClaimsMode;
+  bootscrub: 'idle' | 'on' | 'off';
+  scrubRate?: number;
+  memopMaxOrder?: Partial<MemopMaxOrder>;
+}
+
+const NODE_CLAIMS: readonly NodeClaimsMode[] = ['off', 'xenserver', 'claim-sets'];
+
+function oneOf<T extends string>(choices: readonly T[]): (v: string) => T {
+  return (v) => {
+    if (!(choices as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${choices.join(', ')}`);
+    return v as T;
+  };
+}
+
+/** Pages per second: a whole number from 1 to 2^40 (every page of the largest host each second). */
+function scrubRate(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 2 ** 40) throw new InvalidArgumentError('must be a whole number of pages per second from 1 to 2^40');
+  return n;
+}
+
+/** memop-max-order=domU,ctldom,hwdom,ptdom (xen/common/memory.c: parse_max_order); empty fields keep the default. */
+function maxOrder(v: string): Partial<MemopMaxOrder> {
+  const keys = ['domu', 'ctldom', 'hwdom', 'ptdom'] as const;
+  const parts = v.split(',');
+  if (parts.length > keys.length) throw new InvalidArgumentError('takes at most four orders: domU,ctldom,hwdom,ptdom');
+  const out: Partial<MemopMaxOrder> = {};
+  parts.forEach((p, i) => {
+    if (p === '') return;
+    const n = Number(p);
+    if (!Number.isInteger(n) || n < 0 || n > MAX_ORDER) throw new InvalidArgumentError(`orders are whole numbers from 0 to ${MAX_ORDER}, got '${p}'`);
+    out[keys[i]!] = n;
+  });
+  return out;
 }
 
 function banner(xen: Xen, address: string): string {
@@ -53,6 +90,10 @@ async function serve(o: ServeOpts): Promise<number> {
       ...(o.dom0Mem === undefined ? {} : { dom0_mem: o.dom0Mem }),
       ...(o.dom0MaxVcpus === undefined ? {} : { dom0_max_vcpus: o.dom0MaxVcpus }),
       clock: new MonotonicClock(),
+      node_claims: o.nodeClaims,
+      bootscrub: o.bootscrub,
+      ...(o.scrubRate === undefined ? {} : { scrub_rate_pages_per_s: o.scrubRate }),
+      ...(o.memopMaxOrder === undefined ? {} : { memop_max_order: o.memopMaxOrder }),
     });
   } catch (e) {
     if (e instanceof TopologyError) {
@@ -91,6 +132,10 @@ export async function main(args: string[]): Promise<number> {
     .option('--dom0-mem <size>', "Xen's dom0_mem= syntax, e.g. 4096M or 4G,max:8G (default 4096M)")
     .option('--dom0-max-vcpus <n>', 'dom0 vCPUs (default: online CPUs, at most 8)', positiveInt)
     .option('--allow-remote', 'allow a non-loopback --listen address')
+    .option('--node-claims <mode>', `per-node claims (${NODE_CLAIMS.join(', ')}): off as in upstream 4.22; xenserver = XENMEM_claim_pages with XENMEMF_exact_node (4.20 SCM); claim-sets = XEN_DOMCTL_claim_memory (v7)`, oneOf(NODE_CLAIMS), 'off')
+    .option('--bootscrub <mode>', "Xen's bootscrub=: idle (default) leaves boot memory dirty for the idle scrubber", oneOf(['idle', 'on', 'off'] as const), 'idle')
+    .option('--scrub-rate <pages/s>', 'pages per second the idle scrubber cleans per node (default 262144, 1 GiB/s)', scrubRate)
+    .option('--memop-max-order <list>', "Xen's memop-max-order=domU,ctldom,hwdom,ptdom (default 9,18,12,12)", maxOrder)
     .action(async (o: ServeOpts) => {
       code = await serve(o);
     });

@@ -1,5 +1,8 @@
 // Raw wire calls for tests: the generated client with promises, no libxc in between.
 import type * as grpc from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
+import type { memory_op_ret__Output } from '../proto/generated/xen/memory_op_ret.js';
+import type { xen_memory_op } from '../proto/generated/xen/xen_memory_op.js';
 import type { HypervisorClient } from '../proto/generated/xen/Hypervisor.js';
 import type { domctl_ret__Output } from '../proto/generated/xen/domctl_ret.js';
 import type { multicall_entry, multicall_entry__Output } from '../proto/generated/xen/multicall_entry.js';
@@ -42,3 +45,10 @@ export function stream(c: HypervisorClient, entries: multicall_entry[]): Promise
 }
 
 export const physinfoReq: xen_sysctl = { cmd: 3, interface_version: SYSCTL_V };
+
+/** A memory_op, issued as `caller` (the control domain when absent). */
+export function memoryOp(c: HypervisorClient, req: xen_memory_op, caller?: number): Promise<memory_op_ret__Output> {
+  const md = new Metadata();
+  if (caller !== undefined) md.set('xen-caller-domid', String(caller));
+  return new Promise((resolve, reject) => c.memory_op(req, md, (e, r) => (e ? reject(e) : resolve(r!))));
+}
