@@ -381,3 +381,33 @@ describe('security regressions: precise answers, server alive, state unchanged',
     await destroy(h, d);
   });
 });
+
+describe('long reservations are sliced with continuations and interleave (hypercall_create_continuation)', () => {
+  const h = useHost('2node', { preempt_budget: { extents: 4, pages: 1 << 30 } });
+
+  it('two domains populating node 1 at once share it, as two vCPUs would; each gets its cumulative count', async () => {
+    const a = await create(h, HVM, 0xffffffff);
+    const b = await create(h, HVM, 0xffffffff);
+    const room = Math.floor(h.xen.heap.node_avail_pages[1]! / 2 ** 18);
+    const [ra, rb] = await Promise.all([
+      op(h, POPULATE, res(a, room, 18, XENMEMF_exact_node(1))),
+      op(h, POPULATE, res(b, room, 18, XENMEMF_exact_node(1))),
+    ]);
+    expect(Number(ra) + Number(rb)).toBe(room);
+    expect(Math.abs(Number(ra) - Number(rb))).toBeLessThanOrEqual(4); // slice by slice, not one after the other
+    expect((await info(h, a)).tot).toBe(Number(ra) * 2 ** 18);
+    expect((await info(h, b)).tot).toBe(Number(rb) * 2 ** 18);
+    await destroy(h, a);
+    await destroy(h, b);
+  });
+
+  it('a continued call ends with what was done if its caller is destroyed between slices', async () => {
+    const d = await create(h, HVM, 0xffffffff);
+    const pending = op(h, POPULATE, res(DOMID_SELF, 64, 9), d);
+    await new Promise((r) => setImmediate(r));
+    await destroy(h, d);
+    const done = Number(await pending);
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(64);
+  });
+});
