@@ -129,14 +129,12 @@ export class Heap {
     for (const r of host.ram_ranges) this.init_heap_pages(r.start_mfn, r.end_mfn, r.node, scrub);
   }
 
-  /** Port of init_heap_pages for one RAM range of one node. */
+  /** Port of init_heap_pages for one RAM range of one node (without init_node_heap's metadata
+   *  pages: the emulator keeps its free lists outside guest memory). */
   private init_heap_pages(start: number, end: number, node: NodeId, need_scrub: boolean): void {
     // MFN 0 is kept away from the buddy allocator so that no merge crosses a zone boundary.
-    let s = start === 0 ? 1 : start;
-    // A range that continues another node's memory off a MAX_ORDER boundary loses its first
-    // page, so that no buddy straddles the two nodes.
-    if (s > 0 && s % (1 << MAX_ORDER) !== 0 && this.host.mfn_to_nid(s - 1) !== node && this.host.mfn_to_nid(s - 1) !== NUMA_NO_NODE) s++;
-    this.free_range(s, end, node, need_scrub);
+    // (Node boundaries need nothing: merging never joins blocks of two nodes.)
+    this.free_range(start === 0 ? 1 : start, end, node, need_scrub);
   }
 
   /** Frees [start, end) of `node` as naturally aligned blocks (the _init_heap_pages loop). */
