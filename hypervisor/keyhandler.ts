@@ -2,6 +2,8 @@
 import type { Xen } from './xen.js';
 import { cpuid, nodeid } from './ids.js';
 import { domain_node_pages } from './domain.js';
+import { dump_domains } from './keyhandler_domains.js';
+import { MAX_NUMNODES } from './numa.js';
 
 /** Port of dump_numa (xen/common/numa.c), the 'u' key, without the vNUMA part (no vNUMA yet). */
 function dump_numa(xen: Xen): void {
@@ -30,7 +32,21 @@ function dump_numa(xen: Xen): void {
   }
 }
 
+/** Port of dump_heap (xen/common/page_alloc.c), the 'H' key; x86 has no LLC colouring heap. */
+function dump_heap(xen: Xen): void {
+  const p = (s: string): void => xen.console.printk(`${s}\n`);
+  p(`'H' pressed -> dumping heap info (now = ${xen.clock.now_ns()})`);
+  // Nodes without heap metadata (avail[node] NULL) are skipped; every zone of the others is listed.
+  for (let n = 0; n < MAX_NUMNODES; n++) xen.heap.avail[n]?.forEach((pages, zone) => p(`heap[node=${n}][zone=${zone}] -> ${pages} pages`));
+  for (let n = 0; n < MAX_NUMNODES; n++) {
+    const dirty = xen.heap.node_need_scrub(n);
+    if (dirty !== 0) p(`Node ${n} has ${dirty} unscrubbed pages`);
+  }
+}
+
 const HANDLERS: Record<string, (xen: Xen) => void> = {
+  H: dump_heap,
+  q: dump_domains,
   u: dump_numa,
 };
 
