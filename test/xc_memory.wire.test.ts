@@ -52,7 +52,7 @@ const HVM: xc_createdomain_config = { flags: XEN_DOMCTL_CDF.hvm | XEN_DOMCTL_CDF
 const PV: xc_createdomain_config = { flags: 0, max_vcpus: 1, max_grant_frames: -1, max_maptrack_frames: -1 };
 const errnoOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: unknown) => (isXenError(e) ? e.code : String(e)));
 /** MB_PAGES of tools/tests/mem-claim. */
-const MB_PAGES = (mb: number): number => (mb << 20) / 4096;
+const MB_PAGES = (mb: number): number => (mb * 2 ** 20) / 4096;
 const PAGE = 4096n;
 
 async function outstanding(h: Host): Promise<number> {
