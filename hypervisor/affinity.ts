@@ -3,6 +3,7 @@
 import { Bitmap, bitmapToXenctlBitmap, xenctlBitmapToBitmap, type XenctlBitmap } from './bitmap.js';
 import type { Domain, Vcpu } from './domain.js';
 import { neg } from './errno.js';
+import { cpuid } from './ids.js';
 import { MAX_NUMNODES } from './numa.js';
 import { XEN_DOMCTL, XEN_VCPUAFFINITY, type xen_domctl_nodeaffinity, type xen_domctl_vcpuaffinity } from './public/domctl.js';
 import { domain_update_node_aff } from './sched.js';
@@ -15,6 +16,20 @@ function sched_set_affinity(v: Vcpu, hard: Bitmap | null, soft: Bitmap | null): 
   const h = v.cpu_hard_affinity;
   const s = v.cpu_soft_affinity;
   v.soft_aff_effective = !h.andNot(s).isEmpty() && h.intersects(s);
+}
+
+/**
+ * The end of vcpu_set_affinity (sched_unit_migrate_start/finish): a vCPU whose CPU is no longer
+ * allowed moves. The scheduler's pick is modelled deterministically: stay if the CPU is in the
+ * preferred set (soft & hard & pool when soft is effective, else hard & pool), otherwise take
+ * the next CPU of that set after the current one.
+ */
+function vcpu_migrate(v: Vcpu, pool: Bitmap): void {
+  const hard = v.cpu_hard_affinity.and(pool);
+  if (hard.isEmpty()) return;
+  const soft = v.soft_aff_effective ? hard.and(v.cpu_soft_affinity) : hard;
+  const preferred = soft.isEmpty() ? hard : soft;
+  if (!preferred.test(v.processor)) v.processor = cpuid(preferred.cycle(v.processor));
 }
 
 /**
@@ -62,9 +77,11 @@ export function vcpu_affinity_domctl(xen: Xen, d: Domain, cmd: number, op: xen_d
       return soft;
     }
     sched_set_affinity(v, null, soft);
+    vcpu_migrate(v, online);
     domain_update_node_aff(xen.host, online, d);
     return bitmapToXenctlBitmap(soft.and(online).and(v.cpu_hard_affinity), op.cpumap_soft);
   }
+  vcpu_migrate(v, online);
   return 0;
 }
 

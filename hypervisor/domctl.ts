@@ -57,7 +57,6 @@ export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
     case 'max_mem':
       return max_mem(d, u.op.max_memkb);
     case 'numa_op':
-      op.copyback = true; // nr_nodes goes back with -ERANGE too
       return numa_op(xen, d, u.op);
     case 'claim_memory':
       // Only hosts that emulate the v7 claim-set series know this command.

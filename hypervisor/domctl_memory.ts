@@ -44,20 +44,13 @@ export function max_mem(d: Domain, max_memkb: bigint): number {
 }
 
 /**
- * XenServer's XEN_DOMCTL_numa_op GET_NODE_PAGES: the pages d owns on each node up to the last
- * online one. A capacity of 0 asks for the count; a smaller non-zero one is -ERANGE.
+ * XenServer's XEN_DOMCTL_numa_op GET_NODE_PAGES (domain_get_node_tot_pages, xenserver-next
+ * 4.20): the pages d owns on each node, for min(capacity, last online node + 1) nodes; a short
+ * capacity is clamped, not an error, and 0 writes nothing. Another op is -EINVAL.
  */
 export function numa_op(xen: Xen, d: Domain, op: xen_domctl_numa_op): number {
-  if (op.op !== XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES) return neg('EOPNOTSUPP');
-  const n = xen.host.node_online_map.last() + 1;
-  if (op.nr_nodes === 0) {
-    op.nr_nodes = n;
-    return 0;
-  }
-  if (op.nr_nodes < n) {
-    op.nr_nodes = n;
-    return neg('ERANGE');
-  }
+  if (op.op !== XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES) return neg('EINVAL');
+  const n = Math.min(op.nr_nodes, xen.host.node_online_map.last() + 1);
   const rc = op.node_tot_pages.write(0, Array.from({ length: n }, (_, i) => domain_node_pages(d, i)));
   if (rc !== 0) return rc;
   op.nr_nodes = n;

@@ -120,7 +120,7 @@ function numainfo(xen: Xen, ni: xen_sysctl_numainfo): number {
  * the last online node; a NULL buffer asks for the count, a short one is filled partially.
  */
 function numa_meminfo(xen: Xen, mi: xen_sysctl_numa_meminfo): number {
-  if (mi._rsvd !== 0) return neg('EINVAL');
+  if (mi.rsvd !== 0) return neg('EINVAL');
   const host = xen.host;
   const N = host.node_online_map.last() + 1;
   if (mi.meminfo.isNull()) {

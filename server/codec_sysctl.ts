@@ -80,7 +80,8 @@ function payload(w: WireIn, member: string | undefined): SysctlPayload {
     }
     case 'numa_meminfo': {
       const m = w.numa_meminfo;
-      return { kind: 'numa_meminfo', op: { num_nodes: m?.num_nodes ?? 0, _rsvd: m?._rsvd ?? 0, meminfo: outOnly(m?.meminfo) } };
+      // oxlint-disable-next-line no-underscore-dangle -- XenServer's field name
+      return { kind: 'numa_meminfo', op: { num_nodes: m?.num_nodes ?? 0, rsvd: m?._rsvd ?? 0, meminfo: outOnly(m?.meminfo) } };
     }
     default:
       return { kind: 'other' };
@@ -137,7 +138,7 @@ export function sysctlOut(s: xen_sysctl): Wire {
       break;
     case 'numa_meminfo':
       out.numa_meminfo = {
-        num_nodes: u.op.num_nodes, _rsvd: u.op._rsvd,
+        num_nodes: u.op.num_nodes, _rsvd: u.op.rsvd,
         meminfo: handleOut(u.op.meminfo, (r) => ({ size: str64(r.size), free: str64(r.free), claimed: str64(r.claimed) })),
       };
       break;

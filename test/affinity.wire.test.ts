@@ -11,6 +11,7 @@ import {
   xc_domain_node_getaffinity,
   xc_domain_node_setaffinity,
   xc_vcpu_getaffinity,
+  xc_vcpu_getinfo,
   xc_vcpu_setaffinity,
   type xc_interface,
 } from '../libxc/xenctrl.js';
@@ -81,6 +82,10 @@ describe('node affinity', () => {
     const id = await domain(h.xch);
     for (const v of [0, 1]) await xc_vcpu_setaffinity(h.xch, id, v, cpus(...range(16, 32)), null, HARD);
     expect(await nodeAffinity(h.xch, id)).toEqual([1]);
+    // The vCPUs left CPUs 0 and 1 for the next allowed CPUs (vcpu_set_affinity migrates them).
+    expect([(await xc_vcpu_getinfo(h.xch, id, 0)).cpu, (await xc_vcpu_getinfo(h.xch, id, 1)).cpu]).toEqual([16, 16]);
+    await xc_vcpu_setaffinity(h.xch, id, 1, null, cpus(20, 21), SOFT);
+    expect((await xc_vcpu_getinfo(h.xch, id, 1)).cpu).toBe(20); // soft affinity is preferred
     await xc_domain_destroy(h.xch, id);
   });
 

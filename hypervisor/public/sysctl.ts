@@ -34,7 +34,8 @@ export interface xen_sysctl_node_meminfo {
 
 export interface xen_sysctl_numa_meminfo {
   num_nodes: number;
-  _rsvd: number;
+  /** _rsvd on the wire: must be 0. */
+  rsvd: number;
   meminfo: GuestHandle<xen_sysctl_node_meminfo>;
 }
 
