@@ -99,7 +99,9 @@ export class Bitmap {
   }
 
   intersects(other: Bitmap): boolean {
-    return !this.and(other).isEmpty();
+    const n = Math.min(this.bytes.length, other.bytes.length);
+    for (let i = 0; i < n; i++) if ((this.bytes[i]! & other.bytes[i]!) !== 0) return true;
+    return false;
   }
 
   /** A copy of the byte layout (xenctl_bitmap buffer order). */

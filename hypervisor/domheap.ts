@@ -72,7 +72,17 @@ export function free_domheap_pages(xen: Xen, d: Domain, mfn: number, nr: number)
 /** Splits [mfn, mfn + nr) at node boundaries (a run of contiguous frames may span nodes). */
 function forEachNodePart(xen: Xen, mfn: number, nr: number, f: (s: number, e: number, node: NodeId) => void): void {
   const end = mfn + nr;
-  for (const r of xen.host.ram_ranges) {
+  const rs = xen.host.ram_ranges;
+  // Binary search for the first range ending after mfn, then walk while ranges start before end.
+  let lo = 0;
+  let hi = rs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rs[mid]!.end_mfn <= mfn) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < rs.length && rs[i]!.start_mfn < end; i++) {
+    const r = rs[i]!;
     const s = Math.max(mfn, r.start_mfn);
     const e = Math.min(end, r.end_mfn);
     if (s < e) f(s, e, r.node);

@@ -115,7 +115,9 @@ export class Heap {
   scrubbed_inline_pages = 0;
   scrubbed_idle_pages = 0;
   private readonly lists = new Map<number, FreeList>();
-  private readonly byHead = new Map<number, FreeBlock>();
+  /** Free blocks by head MFN, one index per node: a host-wide map of ~16 k blocks would be
+   *  rehashed whole each time churn crosses a capacity threshold. */
+  private readonly byHead: Map<number, FreeBlock>[] = Array.from({ length: MAX_NUMNODES }, () => new Map());
 
   constructor(host: Host, o: HeapOptions = {}) {
     this.host = host;
@@ -179,7 +181,7 @@ export class Heap {
       else list.tail = b;
       list.head = b;
     }
-    this.byHead.set(mfn, b);
+    this.byHead[node]!.set(mfn, b);
   }
 
   private unlink(b: FreeBlock): void {
@@ -188,7 +190,7 @@ export class Heap {
     if (b.next) b.next.prev = b.prev;
     else b.list.tail = b.prev;
     b.prev = b.next = null;
-    this.byHead.delete(b.mfn);
+    this.byHead[b.node]!.delete(b.mfn);
   }
 
   /** Port of free_heap_pages: accounting, then merging with free buddies up to MAX_ORDER. */
@@ -203,7 +205,7 @@ export class Heap {
     while (o < MAX_ORDER) {
       const size = 2 ** o;
       const buddyHead = Math.floor(head / size) % 2 === 1 ? head - size : head + size;
-      const buddy = this.byHead.get(buddyHead);
+      const buddy = this.byHead[node]!.get(buddyHead);
       // Same order, same node, and (MFN 0 being kept out) never across a zone boundary.
       if (buddy === undefined || buddy.order !== o || buddy.node !== node || buddy.zone !== pfn_to_zone(head)) break;
       this.unlink(buddy);
@@ -237,12 +239,12 @@ export class Heap {
 
   /** Blocks on the free lists (what a fresh host costs). */
   get free_blocks(): number {
-    return this.byHead.size;
+    return this.byHead.reduce((n, m) => n + m.size, 0);
   }
 
   /** The free blocks, for invariant checks: [mfn, order, node]. */
   *blocks(): IterableIterator<readonly [number, number, NodeId]> {
-    for (const b of this.byHead.values()) yield [b.mfn, b.order, b.node];
+    for (const m of this.byHead) for (const b of m.values()) yield [b.mfn, b.order, b.node];
   }
 
   /** Port of get_free_buddy: node selection and the search of one node's lists. */
