@@ -55,7 +55,9 @@ export interface HeapDomain {
 
 /** flsl: the 1-based index of the highest set bit, 0 for 0 (values up to 2^53). */
 export function flsl(x: number): number {
-  return x <= 0 ? 0 : Math.floor(Math.log2(x)) + 1;
+  if (x <= 0) return 0;
+  if (x < 2 ** 32) return 32 - Math.clz32(x);
+  return 32 + flsl(Math.floor(x / 2 ** 32)); // exact, where Math.log2 rounds near 2^47 and up
 }
 
 /** pfn_to_zone (x86): flsl(mfn), at least 1, capped at NR_ZONES - 1. */

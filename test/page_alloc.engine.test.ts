@@ -10,7 +10,7 @@ import { DOMID_ANY, nodeid } from '../hypervisor/ids.js';
 import { ManualClock } from '../hypervisor/clock.js';
 import { NUMA_NO_NODE } from '../hypervisor/numa.js';
 import { P2m } from '../hypervisor/p2m.js';
-import { MAX_ORDER, MEMF, memflags, pfn_to_zone } from '../hypervisor/page_alloc.js';
+import { flsl, MAX_ORDER, MEMF, memflags, pfn_to_zone } from '../hypervisor/page_alloc.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import { RangeSet } from '../hypervisor/rangeset.js';
 import { Xen, type XenBootOptions } from '../hypervisor/xen.js';
@@ -86,6 +86,7 @@ describe('the buddy heap (init_heap_pages, alloc_heap_pages, free_heap_pages)', 
     for (const n of xen.host.node_online_map.bits()) expect(xen.heap.avail[n]!.reduce((a, b) => a + b, 0)).toBe(xen.heap.node_avail_pages[n]);
     expect(xen.heap.node_avail_pages.reduce((a, b) => a + b, 0)).toBe(xen.heap.total_avail_pages);
     expect([0, 1, 2, 3, 4, 0x80000].map(pfn_to_zone)).toEqual([1, 1, 2, 2, 3, 20]);
+    expect([2 ** 32 - 1, 2 ** 32, 2 ** 47 - 1, 2 ** 47, 2 ** 53 - 1].map(flsl)).toEqual([32, 33, 47, 48, 53]);
   });
 
   it('a 16 TiB 64-node host costs blocks, not pages: about one block per GiB', () => {
