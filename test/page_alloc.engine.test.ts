@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTINUATION } from '../hypervisor/continuation.js';
 import { domain_node_pages, type Domain } from '../hypervisor/domain.js';
 import { domain_create, domain_kill } from '../hypervisor/domain_create.js';
+import { claim_memory } from '../hypervisor/domctl_memory.js';
 import { alloc_domheap_pages, assign_pages, domain_set_outstanding_pages } from '../hypervisor/domheap.js';
 import { GuestHandle } from '../hypervisor/guest_handle.js';
 import { DOMID_ANY, nodeid } from '../hypervisor/ids.js';
@@ -216,6 +217,35 @@ describe('node claims behind feature flags (sections 10.2 and 10.5)', () => {
     domain_kill(xen, d);
     expect(xen.heap.node_claimed_pages[1]).toBe(0);
     expect(xen.heap.outstanding_claims).toBe(0);
+  });
+});
+
+describe('claim sets (v7, section 10.5)', () => {
+  it('a node claim fences the node off from others; allocations redeem the node claim, then the host part, then other nodes', () => {
+    const xen = boot('2node', { node_claims: 'claim-sets' });
+    const d = domU(xen);
+    const other = domU(xen);
+    const free0 = xen.heap.node_avail_pages[0]!;
+    const set = (entries: { pages: number; target: number }[]): number =>
+      claim_memory(xen, d, { claim_set: new GuestHandle(entries.map((e) => ({ ...e, cmd: 0 }))), nr_entries: entries.length, mode: 0 });
+    expect(set([{ pages: free0 + 1, target: 0 }])).toBe(-12); // more than node 0 has unclaimed
+    expect(set([{ pages: free0 - 100, target: 0 }, { pages: 512, target: 0x80000000 }])).toBe(0);
+    expect(d.outstanding_pages).toBe(free0 - 100 + 512);
+    expect(xen.heap.node_claimed_pages[0]).toBe(free0 - 100);
+    // Another domain's order-9 request skips node 0 (100 unclaimed pages there) for node 1.
+    expect(alloc_domheap_pages(xen, other, 9, memflags(0, 0))!.node).toBe(1);
+    // d on node 1: no claim there, so the host part goes first ...
+    expect(alloc_domheap_pages(xen, d, 9, memflags(MEMF.exact_node, 1))).not.toBeNull();
+    expect([d.outstanding_pages, d.node_claims[0]]).toEqual([free0 - 100, free0 - 100]);
+    // ... then node 0's claim is recalled.
+    expect(alloc_domheap_pages(xen, d, 9, memflags(MEMF.exact_node, 1))).not.toBeNull();
+    expect([d.outstanding_pages, d.node_claims[0], xen.heap.node_claimed_pages[0]]).toEqual([free0 - 612, free0 - 612, free0 - 612]);
+    // On node 0 d's own claim covers it and is redeemed there.
+    expect(alloc_domheap_pages(xen, d, 9, memflags(MEMF.exact_node, 0))).not.toBeNull();
+    expect(d.node_claims[0]).toBe(free0 - 1124);
+    expect(xen.heap.outstanding_claims).toBe(d.outstanding_pages);
+    domain_kill(xen, d);
+    expect([xen.heap.outstanding_claims, xen.heap.node_claimed_pages[0]]).toEqual([0, 0]);
   });
 });
 
