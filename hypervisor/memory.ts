@@ -103,7 +103,7 @@ function reservation_op(xen: Xen, caller: Domain, op: xen_memory_op, sub: number
 /** Port of increase_reservation: allocate and charge; a PV caller's list gets the MFNs. */
 function increase_reservation(xen: Xen, caller: Domain, a: MemopArgs, meter: PreemptMeter): void {
   if (a.extent_order > max_order(xen, caller)) return;
-  const pages = 2 ** a.extent_order;
+  const pages = 1 << a.extent_order; // extent_order <= MAX_ORDER here
   let i = a.nr_done;
   for (; i < a.nr_extents; i++) {
     if (i !== a.nr_done && meter.check()) {
@@ -129,7 +129,7 @@ function populate_physmap(xen: Xen, caller: Domain, a: MemopArgs, meter: Preempt
   const d = a.d;
   const mf: MemFlags = { ...a.mf };
   if (!d.creation_finished) mf.flags |= MEMF.no_tlbflush | MEMF.no_icache_flush | MEMF.no_scrub | MEMF.keep_scrub;
-  const pages = 2 ** a.extent_order;
+  const pages = 1 << a.extent_order; // extent_order <= MAX_ORDER here
   let i = a.nr_done;
   for (; i < a.nr_extents; i++) {
     if (i !== a.nr_done && meter.check()) {
@@ -178,7 +178,7 @@ function guest_physmap_add_page(d: Domain, g: number, m: number, count: number):
  */
 function decrease_reservation(xen: Xen, caller: Domain, a: MemopArgs, meter: PreemptMeter): void {
   if (a.extent_order > max_order(xen, caller)) return;
-  const pages = 2 ** a.extent_order;
+  const pages = 1 << a.extent_order; // extent_order <= MAX_ORDER here
   let i = a.nr_done;
   for (; i < a.nr_extents; i++) {
     if (i !== a.nr_done && meter.check()) {

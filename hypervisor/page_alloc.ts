@@ -8,7 +8,8 @@ import { nodeid, type NodeId } from './ids.js';
 import { MAX_NUMNODES, NUMA_NO_NODE } from './numa.js';
 import { RangeSet } from './rangeset.js';
 
-/** CONFIG_PAGEALLOC_MAX_ORDER on x86: 2^18 pages = 1 GiB. */
+/** CONFIG_PAGEALLOC_MAX_ORDER on x86: 2^18 pages = 1 GiB. Orders never pass it, so `1 << order`
+ *  is exact and stays a small integer (`2 ** order` is a double to V8 and deoptimises the heap). */
 export const MAX_ORDER = 18;
 /** NR_ZONES = PADDR_BITS (52) - PAGE_SHIFT + 1 on x86. */
 export const NR_ZONES = 41;
@@ -68,8 +69,13 @@ export function pfn_to_zone(mfn: number): number {
 /** bits_to_zone(b) = max(b - PAGE_SHIFT, 1). */
 export const bits_to_zone = (bits: number): number => Math.max(bits - 12, 1);
 
+/** A free block; `off` is its head frame's offset from its node's lowest frame, so that the
+ *  hot arithmetic stays on small integers even on a 16 TiB host (frames pass 2^30 there). */
+/** Most unlinked block objects kept for reuse (a split chain is at most MAX_ORDER long). */
+const POOL_MAX = 64;
+
 interface FreeBlock {
-  mfn: number;
+  off: number;
   order: number;
   node: NodeId;
   zone: number;
@@ -105,8 +111,8 @@ export class Heap {
   readonly avail: (number[] | undefined)[];
   /** node_avail_pages[node]. */
   readonly node_avail_pages: number[];
-  /** Free pages still marked PGC_need_scrub, as runs per node (node_need_scrub = .total). */
-  readonly dirty: RangeSet[];
+  /** Free pages still marked PGC_need_scrub, as runs of node offsets (node_need_scrub = .total). */
+  private readonly dirtyOff: RangeSet[];
   total_avail_pages = 0;
   outstanding_claims = 0;
   /** Claimed pages per node: per_node_outstanding_claims (XenServer) or claimed_pages (claim sets). */
@@ -116,9 +122,16 @@ export class Heap {
   /** Pages scrubbed inline by allocations, and by the idle scrubber (statistics). */
   scrubbed_inline_pages = 0;
   scrubbed_idle_pages = 0;
-  private readonly lists = new Map<number, FreeList>();
+  /** heap(node, zone, order), flat; created on first use. */
+  private readonly lists: (FreeList | undefined)[] = new Array<FreeList | undefined>(MAX_NUMNODES * NR_ZONES * (MAX_ORDER + 1));
+  /** Each node's lowest frame, and that frame modulo 2^MAX_ORDER (for buddy parity). */
+  private readonly nodeBase: number[];
+  private readonly nodeBaseMod: number[];
   /** Free blocks by head MFN, one index per node: a host-wide map of ~16 k blocks would be
    *  rehashed whole each time churn crosses a capacity threshold. */
+  /** Unlinked block objects for reuse: long-lived list nodes stay in the old generation, so
+   *  relinking them costs no old-to-young write barriers. Read a block's fields before unlink. */
+  private readonly pool: FreeBlock[] = [];
   private readonly byHead: Map<number, FreeBlock>[] = Array.from({ length: MAX_NUMNODES }, () => new Map());
 
   constructor(host: Host, o: HeapOptions = {}) {
@@ -127,7 +140,9 @@ export class Heap {
     this.avail = Array.from({ length: MAX_NUMNODES }, (_, n) => (host.node_data[n] === undefined ? undefined : new Array<number>(NR_ZONES).fill(0)));
     this.node_avail_pages = new Array<number>(MAX_NUMNODES).fill(0);
     this.node_claimed_pages = new Array<number>(MAX_NUMNODES).fill(0);
-    this.dirty = Array.from({ length: MAX_NUMNODES }, () => new RangeSet());
+    this.dirtyOff = Array.from({ length: MAX_NUMNODES }, () => new RangeSet());
+    this.nodeBase = Array.from({ length: MAX_NUMNODES }, (_, n) => host.node_data[n]?.node_start_pfn ?? 0);
+    this.nodeBaseMod = this.nodeBase.map((b) => b % 2 ** MAX_ORDER);
     this.dma_bitsize = host.node_online_map.weight() > 1 ? arch_get_dma_bitsize(host) : 0;
     const scrub = (o.bootscrub ?? 'idle') === 'idle';
     for (const r of host.ram_ranges) this.init_heap_pages(r.start_mfn, r.end_mfn, r.node, scrub);
@@ -149,30 +164,30 @@ export class Heap {
       let order = Math.min(MAX_ORDER, flsl(end - s) - 1);
       if (s !== 0) order = Math.min(order, ctz(s));
       this.free_heap_pages(s, order, node, need_scrub);
-      s += 2 ** order;
+      s += 1 << order;
     }
   }
 
   private listOf(node: number, zone: number, order: number): FreeList {
     const key = (node * NR_ZONES + zone) * (MAX_ORDER + 1) + order;
-    let l = this.lists.get(key);
-    if (l === undefined) {
-      l = new FreeList();
-      this.lists.set(key, l);
-    }
-    return l;
+    return (this.lists[key] ??= new FreeList());
   }
 
-  private blockDirty(b: { mfn: number; order: number; node: NodeId }): boolean {
-    return this.dirty[b.node]!.firstIn(b.mfn, b.mfn + 2 ** b.order) >= 0;
+  private blockDirty(b: FreeBlock): boolean {
+    return this.dirtyOff[b.node]!.firstIn(b.off, b.off + (1 << b.order)) >= 0;
   }
 
-  /** page_list_add_scrub: clean blocks at the head, dirty ones at the tail. */
-  private insert(mfn: number, order: number, node: NodeId): void {
-    const zone = pfn_to_zone(mfn);
+  /** page_list_add_scrub: clean blocks at the head, dirty ones at the tail. A caller that
+   *  knows the block's zone and whether it is dirty (a split half) passes them. */
+  private insert(off: number, order: number, node: NodeId, dirty?: boolean, zone = pfn_to_zone(this.nodeBase[node]! + off)): void {
     const list = this.listOf(node, zone, order);
-    const b: FreeBlock = { mfn, order, node, zone, prev: null, next: null, list };
-    if (this.blockDirty(b)) {
+    const b = this.pool.pop() ?? ({ off, order, node, zone, prev: null, next: null, list } as FreeBlock);
+    b.off = off;
+    b.order = order;
+    b.node = node;
+    b.zone = zone;
+    b.list = list;
+    if (dirty ?? this.blockDirty(b)) {
       b.prev = list.tail;
       if (list.tail) list.tail.next = b;
       else list.head = b;
@@ -183,7 +198,7 @@ export class Heap {
       else list.tail = b;
       list.head = b;
     }
-    this.byHead[node]!.set(mfn, b);
+    this.byHead[node]!.set(off, b);
   }
 
   private unlink(b: FreeBlock): void {
@@ -192,34 +207,51 @@ export class Heap {
     if (b.next) b.next.prev = b.prev;
     else b.list.tail = b.prev;
     b.prev = b.next = null;
-    this.byHead[b.node]!.delete(b.mfn);
+    this.byHead[b.node]!.delete(b.off);
+    if (this.pool.length < POOL_MAX) this.pool.push(b);
   }
 
   /** Port of free_heap_pages: accounting, then merging with free buddies up to MAX_ORDER. */
   free_heap_pages(mfn: number, order: number, node: NodeId, need_scrub: boolean): void {
-    const pages = 2 ** order;
-    if (need_scrub) this.dirty[node]!.add(mfn, mfn + pages);
-    this.avail[node]![pfn_to_zone(mfn)]! += pages;
+    const pages = 1 << order;
+    const off = mfn - this.nodeBase[node]!;
+    if (need_scrub) this.dirtyOff[node]!.add(off, off + pages);
+    const zone = pfn_to_zone(mfn);
+    this.avail[node]![zone]! += pages;
     this.node_avail_pages[node]! += pages;
     this.total_avail_pages += pages;
-    let head = mfn;
+    const baseMod = this.nodeBaseMod[node]!;
+    let head = off;
     let o = order;
     while (o < MAX_ORDER) {
-      const size = 2 ** o;
-      const buddyHead = Math.floor(head / size) % 2 === 1 ? head - size : head + size;
+      const size = 1 << o;
+      // Bit o of the head's MFN picks the buddy; base and baseMod agree below 2^MAX_ORDER.
+      const buddyHead = ((baseMod + head) / size) % 2 === 1 ? head - size : head + size;
       const buddy = this.byHead[node]!.get(buddyHead);
       // Same order, same node, and (MFN 0 being kept out) never across a zone boundary.
-      if (buddy === undefined || buddy.order !== o || buddy.node !== node || buddy.zone !== pfn_to_zone(head)) break;
+      if (buddy === undefined || buddy.order !== o || buddy.node !== node || buddy.zone !== zone) break;
       this.unlink(buddy);
       head = Math.min(head, buddyHead);
       o++;
     }
-    this.insert(head, o, node);
+    this.insert(head, o, node, undefined, zone);
   }
 
   /** node_need_scrub[node]. */
   node_need_scrub(node: number): number {
-    return this.dirty[node]?.total ?? 0;
+    return this.dirtyOff[node]?.total ?? 0;
+  }
+
+  /** The dirty free pages of a node as MFN runs, for invariant checks. */
+  dirty_runs(node: number): { total: number; [Symbol.iterator](): IterableIterator<readonly [number, number]> } {
+    const set = this.dirtyOff[node];
+    const base = this.nodeBase[node] ?? 0;
+    return {
+      total: set?.total ?? 0,
+      *[Symbol.iterator]() {
+        if (set !== undefined) for (const [s, e] of set) yield [base + s, base + e] as const;
+      },
+    };
   }
 
   /** avail_node_heap_pages(node): node_avail_pages, 0 for an invalid node. */
@@ -246,7 +278,7 @@ export class Heap {
 
   /** The free blocks, for invariant checks: [mfn, order, node]. */
   *blocks(): IterableIterator<readonly [number, number, NodeId]> {
-    for (const m of this.byHead) for (const b of m.values()) yield [b.mfn, b.order, b.node];
+    for (const m of this.byHead) for (const b of m.values()) yield [this.nodeBase[b.node]! + b.off, b.order, b.node];
   }
 
   /** Port of get_free_buddy: node selection and the search of one node's lists. */
@@ -262,7 +294,7 @@ export class Heap {
       if (node >= MAX_NUMNODES) node = this.current_cpu_node();
     } else if (node >= MAX_NUMNODES) return null;
     // XenServer node claims: a domain whose node claim covers the request never leaves that node.
-    const pinned = this.node_claims_mode === 'xenserver' && d !== null && d.claim_node !== NUMA_NO_NODE && d.outstanding_pages >= 2 ** order;
+    const pinned = this.node_claims_mode === 'xenserver' && d !== null && d.claim_node !== NUMA_NO_NODE && d.outstanding_pages >= 1 << order;
     if (pinned) node = d.claim_node;
     let first = node;
     let retried = false;
@@ -302,24 +334,23 @@ export class Heap {
     const claimed = this.node_claimed_pages[node]!;
     if (this.node_claims_mode === 'off' || claimed === 0) return false;
     const own = d === null ? 0 : this.node_claims_mode === 'claim-sets' ? (d.node_claims[node] ?? 0) : d.claim_node === node ? d.outstanding_pages : 0;
-    return this.node_avail_pages[node]! - claimed + own < 2 ** order;
+    return this.node_avail_pages[node]! - claimed + own < 1 << order;
   }
 
   /** One node of get_free_buddy: zones high to low, orders up from `order`, list heads only. */
   private try_node(node: number, zone_lo: number, zone_hi: number, order: number, d: HeapDomain | null, use_unscrubbed: boolean): FreeBlock | null {
     const a = this.avail[node];
     if (a === undefined || this.node_claims_block(node, order, d)) return null;
-    const want = 2 ** order;
+    const want = 1 << order;
     for (let zone = zone_hi; zone >= zone_lo; zone--) {
       if (a[zone]! < want) continue;
       for (let j = order; j <= MAX_ORDER; j++) {
-        const list = this.lists.get((node * NR_ZONES + zone) * (MAX_ORDER + 1) + j);
-        const b = list?.head;
+        const b = this.lists[(node * NR_ZONES + zone) * (MAX_ORDER + 1) + j]?.head;
         if (b === undefined || b === null) continue;
         if (!this.blockDirty(b) || order === 0 || use_unscrubbed) return b;
         // A dirty head goes back to the tail; the next order is tried.
         this.unlink(b);
-        this.insert(b.mfn, b.order, b.node);
+        this.insert(b.off, b.order, b.node);
       }
     }
     return null;
@@ -332,31 +363,35 @@ export class Heap {
    */
   alloc_heap_pages(zone_lo: number, zone_hi: number, order: number, mf: MemFlags, d: HeapDomain | null): HeapAlloc | null {
     if (order > MAX_ORDER) return null;
-    const request = 2 ** order;
+    const request = 1 << order;
     const no_refcount = (mf.flags & MEMF.no_refcount) !== 0;
     if (this.outstanding_claims + request > this.total_avail_pages && (no_refcount || d === null || d.outstanding_pages < request)) return null;
     const no_scrub = (mf.flags & MEMF.no_scrub) !== 0;
     let b = this.get_free_buddy(zone_lo, zone_hi, order, mf, d, no_scrub);
     if (b === null && !no_scrub) b = this.get_free_buddy(zone_lo, zone_hi, order, mf, d, true);
     if (b === null) return null;
-    this.unlink(b);
     const node = b.node;
-    let mfn = b.mfn;
+    const zone = b.zone;
+    const parentDirty = b.order > order && this.blockDirty(b);
+    let off = b.off;
+    let o = b.order;
+    this.unlink(b); // b is recycled from here on
     // Halve down to `order`: the lower halves go back, the allocation keeps the upper part.
-    for (let o = b.order; o > order; ) {
+    // Halves of a clean block are clean; those of a dirty one are checked one by one.
+    while (o > order) {
       o--;
-      this.insert(mfn, o, node);
-      mfn += 2 ** o;
+      this.insert(off, o, node, parentDirty ? undefined : false, zone);
+      off += 1 << o;
     }
-    this.avail[node]![b.zone]! -= request;
+    this.avail[node]![zone]! -= request;
     this.node_avail_pages[node]! -= request;
     this.total_avail_pages -= request;
     if (d !== null && d.outstanding_pages > 0 && !no_refcount) this.consume_claim(d, node, request);
     if (d !== null) d.last_alloc_node = node;
     // Dirty pages leave the free pool: scrubbed now, or handed over marked (MEMF_keep_scrub).
-    const dirty = this.dirty[node]!.remove(mfn, mfn + request);
+    const dirty = this.dirtyOff[node]!.remove(off, off + request);
     if (!no_scrub) this.scrubbed_inline_pages += dirty;
-    return { mfn, node, dirty };
+    return { mfn: this.nodeBase[node]! + off, node, dirty };
   }
 
   /** Claim consumption at allocation (4.22), with the per-node rules of the claim variants. */
@@ -399,23 +434,23 @@ export class Heap {
    * Returns the pages scrubbed, at most `budget`.
    */
   scrub_free_pages(node: number, budget: number): number {
-    const dirty = this.dirty[node]!;
+    const dirty = this.dirtyOff[node]!;
     let done = 0;
     for (let zone = 0; zone < NR_ZONES && done < budget && dirty.total > 0; zone++) {
       for (let order = MAX_ORDER; order >= 0 && done < budget; order--) {
-        const list = this.lists.get((node * NR_ZONES + zone) * (MAX_ORDER + 1) + order);
+        const list = this.lists[(node * NR_ZONES + zone) * (MAX_ORDER + 1) + order];
         // Bound: each pass either cleans the tail block (which moves to the head) or runs out of budget.
         for (let b = list?.tail ?? null; b !== null && done < budget; b = list?.tail ?? null) {
-          const end = b.mfn + 2 ** b.order;
-          const first = dirty.firstIn(b.mfn, end);
+          const end = b.off + (1 << b.order);
+          const first = dirty.firstIn(b.off, end);
           if (first < 0) break; // the tail is clean, so is every block before it
           const run = dirty.runAt(first)!;
           const n = Math.min(budget - done, Math.min(run[1], end) - first);
           dirty.remove(first, first + n);
           done += n;
-          if (dirty.firstIn(b.mfn, end) < 0) {
+          if (dirty.firstIn(b.off, end) < 0) {
             this.unlink(b);
-            this.insert(b.mfn, b.order, b.node);
+            this.insert(b.off, b.order, b.node, false, b.zone);
           }
         }
       }

@@ -10,6 +10,7 @@ import { DEFAULT_MEMOP_MAX_ORDER, type MemopMaxOrder } from './memory.js';
 import { Host } from './host.js';
 import type { DomId } from './ids.js';
 import { Heap, type NodeClaimsMode } from './page_alloc.js';
+import { MAX_NUMNODES } from './numa.js';
 import { Conring } from './console.js';
 import { XEN_CHANGESET, XEN_COMPILE_INFO, XEN_EXTRAVERSION, XEN_MAJOR, XEN_MINOR } from './version.js';
 import { DomidAllocator } from './domid.js';
@@ -139,7 +140,7 @@ export class Xen {
     const budget = Number(((now - this.scrubbed_until_ns) * BigInt(this.scrub_rate_pages_per_s)) / 1_000_000_000n);
     if (budget <= 0) return;
     this.scrubbed_until_ns = now;
-    for (let n = 0; n < this.heap.dirty.length; n++) if (this.heap.node_need_scrub(n) > 0) this.heap.scrub_free_pages(n, budget);
+    for (let n = 0; n < MAX_NUMNODES; n++) if (this.heap.node_need_scrub(n) > 0) this.heap.scrub_free_pages(n, budget);
   }
 }
 

@@ -532,9 +532,8 @@ export function checkInvariants(xen: Xen): void {
 /** Dirty pages are free pages: every run of heap.dirty[node] lies inside the node's free
  *  blocks (`merged`: the node's free runs, merged and in MFN order). */
 function checkDirtyInFree(xen: Xen, node: number, merged: [number, number][]): void {
-  const set = xen.heap.dirty[node];
-  if (set === undefined) return;
-  checkRuns(set, `heap.dirty[${node}]`);
+  const set = xen.heap.dirty_runs(node);
+  checkRuns(set, `heap.dirty_runs(${node})`);
   for (const [s, e] of set) {
     let lo = 0;
     let hi = merged.length - 1;
