@@ -6,6 +6,7 @@ import type { Bitmap } from './bitmap.js';
 import type { Host } from './host.js';
 import { nodeid, type NodeId } from './ids.js';
 import { MAX_NUMNODES, NUMA_NO_NODE } from './numa.js';
+import { FrameMap } from './frame_map.js';
 import { RangeSet } from './rangeset.js';
 
 /** CONFIG_PAGEALLOC_MAX_ORDER on x86: 2^18 pages = 1 GiB. Orders never pass it, so `1 << order`
@@ -123,7 +124,9 @@ export class Heap {
   scrubbed_inline_pages = 0;
   scrubbed_idle_pages = 0;
   /** heap(node, zone, order), flat; created on first use. */
-  private readonly lists: (FreeList | undefined)[] = new Array<FreeList | undefined>(MAX_NUMNODES * NR_ZONES * (MAX_ORDER + 1));
+  /** heap(node, zone, order) as lists[node][zone * (MAX_ORDER + 1) + order], allocated for the
+   *  nodes that have memory (a flat 50 k-slot array would be a slow dictionary to V8). */
+  private readonly lists: FreeList[][];
   /** Each node's lowest frame, and that frame modulo 2^MAX_ORDER (for buddy parity). */
   private readonly nodeBase: number[];
   private readonly nodeBaseMod: number[];
@@ -132,7 +135,7 @@ export class Heap {
   /** Unlinked block objects for reuse: long-lived list nodes stay in the old generation, so
    *  relinking them costs no old-to-young write barriers. Read a block's fields before unlink. */
   private readonly pool: FreeBlock[] = [];
-  private readonly byHead: Map<number, FreeBlock>[] = Array.from({ length: MAX_NUMNODES }, () => new Map());
+  private readonly byHead: FrameMap<FreeBlock>[] = Array.from({ length: MAX_NUMNODES }, () => new FrameMap<FreeBlock>());
 
   constructor(host: Host, o: HeapOptions = {}) {
     this.host = host;
@@ -141,6 +144,9 @@ export class Heap {
     this.node_avail_pages = new Array<number>(MAX_NUMNODES).fill(0);
     this.node_claimed_pages = new Array<number>(MAX_NUMNODES).fill(0);
     this.dirtyOff = Array.from({ length: MAX_NUMNODES }, () => new RangeSet());
+    this.lists = Array.from({ length: MAX_NUMNODES }, (_, n) =>
+      host.node_data[n] === undefined ? [] : Array.from({ length: NR_ZONES * (MAX_ORDER + 1) }, () => new FreeList()),
+    );
     this.nodeBase = Array.from({ length: MAX_NUMNODES }, (_, n) => host.node_data[n]?.node_start_pfn ?? 0);
     this.nodeBaseMod = this.nodeBase.map((b) => b % 2 ** MAX_ORDER);
     this.dma_bitsize = host.node_online_map.weight() > 1 ? arch_get_dma_bitsize(host) : 0;
@@ -169,8 +175,7 @@ export class Heap {
   }
 
   private listOf(node: number, zone: number, order: number): FreeList {
-    const key = (node * NR_ZONES + zone) * (MAX_ORDER + 1) + order;
-    return (this.lists[key] ??= new FreeList());
+    return this.lists[node]![zone * (MAX_ORDER + 1) + order]!;
   }
 
   private blockDirty(b: FreeBlock): boolean {
@@ -345,7 +350,7 @@ export class Heap {
     for (let zone = zone_hi; zone >= zone_lo; zone--) {
       if (a[zone]! < want) continue;
       for (let j = order; j <= MAX_ORDER; j++) {
-        const b = this.lists[(node * NR_ZONES + zone) * (MAX_ORDER + 1) + j]?.head;
+        const b = this.lists[node]![zone * (MAX_ORDER + 1) + j]!.head;
         if (b === undefined || b === null) continue;
         if (!this.blockDirty(b) || order === 0 || use_unscrubbed) return b;
         // A dirty head goes back to the tail; the next order is tried.
@@ -438,7 +443,7 @@ export class Heap {
     let done = 0;
     for (let zone = 0; zone < NR_ZONES && done < budget && dirty.total > 0; zone++) {
       for (let order = MAX_ORDER; order >= 0 && done < budget; order--) {
-        const list = this.lists[(node * NR_ZONES + zone) * (MAX_ORDER + 1) + order];
+        const list = this.lists[node]![zone * (MAX_ORDER + 1) + order];
         // Bound: each pass either cleans the tail block (which moves to the head) or runs out of budget.
         for (let b = list?.tail ?? null; b !== null && done < budget; b = list?.tail ?? null) {
           const end = b.off + (1 << b.order);

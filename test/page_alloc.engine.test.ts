@@ -14,6 +14,7 @@ import { P2m } from '../hypervisor/p2m.js';
 import { flsl, MAX_ORDER, MEMF, memflags, pfn_to_zone } from '../hypervisor/page_alloc.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import { RangeSet } from '../hypervisor/rangeset.js';
+import { FrameMap } from '../hypervisor/frame_map.js';
 import { Xen, type XenBootOptions } from '../hypervisor/xen.js';
 import { gfn, mfn } from '../hypervisor/ids.js';
 import { preset } from './harness.js';
@@ -300,6 +301,26 @@ describe('continuations (hypercall_create_continuation)', () => {
 });
 
 describe('representations', () => {
+  it('FrameMap agrees with a Map through random set/delete churn, keys past 2^32 included', () => {
+    const m = new FrameMap<number>();
+    const ref = new Map<number, number>();
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let step = 0; step < 20000; step++) {
+      const k = rnd(3) === 0 ? 2 ** 32 + rnd(64) * 2 ** 18 : rnd(512) * 2 ** rnd(19);
+      if (rnd(2) === 0) {
+        m.set(k, step);
+        ref.set(k, step);
+      } else expect(m.delete(k)).toBe(ref.delete(k));
+      if (step % 997 === 0) for (const [key, v] of ref) expect(m.get(key)).toBe(v);
+    }
+    expect(m.size).toBe(ref.size);
+    expect([...m.values()].sort((a, b) => a - b)).toEqual([...ref.values()].sort((a, b) => a - b));
+  });
+
   it('RangeSet merges neighbours, splits on removal, and counts what it holds', () => {
     const s = new RangeSet();
     s.add(10, 20);
