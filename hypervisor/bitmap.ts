@@ -98,6 +98,12 @@ export class Bitmap {
     return m;
   }
 
+  /** Every bit of this is set in other (no allocation: the allocator asks this per extent). */
+  isSubsetOf(other: Bitmap): boolean {
+    for (let i = 0; i < this.bytes.length; i++) if ((this.bytes[i]! & ~(other.bytes[i] ?? 0)) !== 0) return false;
+    return true;
+  }
+
   intersects(other: Bitmap): boolean {
     const n = Math.min(this.bytes.length, other.bytes.length);
     for (let i = 0; i < n; i++) if ((this.bytes[i]! & other.bytes[i]!) !== 0) return true;

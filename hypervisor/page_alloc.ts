@@ -290,7 +290,8 @@ export class Heap {
   private get_free_buddy(zone_lo: number, zone_hi: number, order: number, mf: MemFlags, d: HeapDomain | null, use_unscrubbed: boolean): FreeBlock | null {
     const online = this.host.node_online_map;
     let nodemask = online;
-    if (d !== null && d.node_affinity.intersects(online)) nodemask = online.and(d.node_affinity);
+    // online & node_affinity, unless that is all of online (the common case: no copy needed).
+    if (d !== null && !online.isSubsetOf(d.node_affinity) && d.node_affinity.intersects(online)) nodemask = online.and(d.node_affinity);
     const req_node = mf.node;
     const exact = (mf.flags & MEMF.exact_node) !== 0;
     let node: number = req_node;
