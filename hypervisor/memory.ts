@@ -112,7 +112,8 @@ function increase_reservation(xen: Xen, caller: Domain, a: MemopArgs, meter: Pre
     }
     const pg = alloc_domheap_pages(xen, a.d, a.extent_order, a.mf);
     if (pg === null) break;
-    if (!a.d.is_hvm && !a.list.isNull() && a.list.write(i, [pg.mfn]) !== 0) break;
+    // The MFN goes back into the caller's list; past its end the copy faults and the loop stops.
+    if (!a.d.is_hvm && !a.list.isNull() && (i >= (a.list.input?.length ?? 0) || a.list.write(i, [pg.mfn]) !== 0)) break;
     meter.done(pages);
   }
   a.nr_done = i;
@@ -225,7 +226,7 @@ function remove_frames(xen: Xen, d: Domain, first: number, count: number): boole
 function claim_pages(xen: Xen, caller: Domain, op: xen_memory_op, start_extent: number): number {
   if (start_extent !== 0) return neg('EINVAL');
   const r = op.arg.kind === 'reservation' ? op.arg.op : null;
-  if (r === null) return neg('EINVAL'); // an absent argument is a NULL pointer: the copy faults
+  if (r === null) return neg('EFAULT'); // unreachable: the codec gives an absent argument as a zero struct
   if (!r.extent_start.isNull()) return neg('EINVAL');
   if (r.extent_order !== 0) return neg('EINVAL');
   let node = NUMA_NO_NODE;
@@ -257,6 +258,22 @@ function domain_query(xen: Xen, caller: Domain, op: xen_memory_op, sub: number, 
   return domain_get_maximum_gpfn(d);
 }
 
+/**
+ * The XENMEM_get_vnumainfo case up to the vNUMA check: start_extent and pad are -EINVAL, an
+ * unknown domain -ESRCH (DOMID_SELF allowed), XSM_TARGET -EPERM; no domain has vNUMA yet (it
+ * arrives with XEN_DOMCTL_setvnumainfo), so every lookup ends in -EOPNOTSUPP.
+ */
+function get_vnumainfo(xen: Xen, caller: Domain, op: xen_memory_op, start_extent: number): number {
+  if (start_extent !== 0) return neg('EINVAL');
+  const v = op.arg.kind === 'vnuma' ? op.arg.op : { domid: 0, pad: 0 };
+  if (v.pad !== 0) return neg('EINVAL');
+  const d = lookupAny(xen, caller, v.domid);
+  if (d === undefined) return neg('ESRCH');
+  const denied = xsm_default_action('TARGET', caller, d);
+  if (denied !== 0) return denied;
+  return neg('EOPNOTSUPP');
+}
+
 /** Port of domain_get_maximum_gpfn (x86): the p2m's max_mapped_pfn for HVM; for PV
  *  (arch_get_max_pfn(d) ?: 1) - 1, and no PV guest here has published a max_pfn. */
 function domain_get_maximum_gpfn(d: Domain): number {
@@ -284,6 +301,8 @@ export function do_memory_op(xen: Xen, caller: Domain, op: xen_memory_op): numbe
     case XENMEM.maximum_reservation:
     case XENMEM.maximum_gpfn:
       return domain_query(xen, caller, op, sub, start_extent);
+    case XENMEM.get_vnumainfo:
+      return get_vnumainfo(xen, caller, op, start_extent);
     default:
       return neg('ENOSYS');
   }

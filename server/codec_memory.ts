@@ -39,6 +39,10 @@ export function memoryOpIn(w: WireIn): xen_memory_op {
   let arg: MemoryOpArg = { kind: 'none' };
   if (member === 'reservation') arg = reservationIn(w.reservation);
   else if (member === 'domain') arg = { kind: 'domain', op: { domid: width(w.domain?.domid, 16, 'domain.domid') } };
+  else if (member === 'vnuma') {
+    const v = w.vnuma;
+    arg = { kind: 'vnuma', op: { domid: width(v?.domid, 16, 'vnuma.domid'), pad: v?.pad ?? 0, nr_vnodes: v?.nr_vnodes ?? 0, nr_vcpus: v?.nr_vcpus ?? 0, nr_vmemranges: v?.nr_vmemranges ?? 0 } };
+  }
   return { cmd: w.cmd, arg };
 }
 
@@ -50,7 +54,7 @@ export function memoryOpOut(m: xen_memory_op): Wire {
     const h = r.extent_start;
     let list: { buf: (number | string)[] } | null = null;
     if (h.written !== null) {
-      const n = Math.max(h.input?.length ?? 0, h.written.length);
+      const n = h.input?.length ?? 0; // Xen never writes past the caller's list
       list = { buf: Array.from({ length: n }, (_, i) => str64(h.written![i] ?? h.input?.[i] ?? 0)) };
     }
     out.reservation = { extent_start: list, nr_extents: str64(r.nr_extents), extent_order: r.extent_order, mem_flags: r.mem_flags, domid: r.domid };

@@ -298,6 +298,30 @@ describe('reservation ops: counts, flags and privilege (do_memory_op, construct_
     await destroy(h, d);
   });
 
+  it('PV increase_reservation stops where the caller\'s list ends (the copy faults), and never writes past it', async () => {
+    const d = await create(h, 0, 4096);
+    const r = await memoryOp(client(h), { cmd: INCREASE, reservation: res(d, 5, 0, 0, ['0']) });
+    expect(r.rc).toBe('1'); // the second MFN has nowhere to go; that page stays allocated (Xen's out:)
+    expect(r.op!.reservation!.extent_start!.buf).toHaveLength(1);
+    expect((await info(h, d)).tot).toBe(2);
+    const far = await memoryOp(client(h), { cmd: INCREASE | (0x3fffffe << 6), reservation: { ...res(d, 0x3ffffff, 0, 0, ['0']) } });
+    expect(far.rc).toBe(String(0x3fffffe));
+    expect(far.op!.reservation!.extent_start).toBeNull(); // nothing written: no 67-million-entry reply
+    await destroy(h, d);
+  });
+
+  it('66: get_vnumainfo: -EINVAL for start_extent or pad, -ESRCH for no domain, then -EOPNOTSUPP (no vNUMA)', async () => {
+    const d = await create(h, HVM, 4096);
+    const q = async (cmd: number, vnuma: object, caller?: number): Promise<string> => (await memoryOp(client(h), { cmd, vnuma }, caller)).rc;
+    expect(await q(26 | (1 << 6), { domid: d })).toBe(EINVAL);
+    expect(await q(26, { domid: d, pad: 1 })).toBe(EINVAL);
+    expect(await q(26, { domid: 4321 })).toBe('-3');
+    expect(await q(26, { domid: d })).toBe('-95');
+    expect(await q(26, { domid: DOMID_SELF }, d)).toBe('-95');
+    expect(await q(26, { domid: 0 }, d)).toBe('-1'); // XSM_TARGET: not its own, not its device model's
+    await destroy(h, d);
+  });
+
   it('HVM: re-populating a GFN keeps the old RAM charged; decrease of an unpopulated GFN stops the loop', async () => {
     const d = await create(h, HVM, 4096);
     expect(await op(h, POPULATE, res(d, 1, 0, 0, ['100']))).toBe('1');

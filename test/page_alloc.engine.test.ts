@@ -215,6 +215,9 @@ describe('node claims behind feature flags (sections 10.2 and 10.5)', () => {
     expect(alloc_domheap_pages(xen, d, 9, memflags())!.node).toBe(1);
     expect(d.outstanding_pages).toBe(free1 - 100 - 512);
     expect(xen.heap.node_claimed_pages[1]).toBe(free1 - 100 - 512);
+    // An exact request for the other node is honoured (and consumes nothing of the node claim).
+    expect(alloc_domheap_pages(xen, d, 9, memflags(MEMF.exact_node, 0))!.node).toBe(0);
+    expect(d.outstanding_pages).toBe(free1 - 100 - 512);
     domain_kill(xen, d);
     expect(xen.heap.node_claimed_pages[1]).toBe(0);
     expect(xen.heap.outstanding_claims).toBe(0);

@@ -15,6 +15,7 @@ export interface xen_memory_reservation {
 export type MemoryOpArg =
   | { kind: 'reservation'; op: xen_memory_reservation }
   | { kind: 'domain'; op: { domid: number } }
+  | { kind: 'vnuma'; op: { domid: number; pad: number; nr_vnodes: number; nr_vcpus: number; nr_vmemranges: number } }
   | { kind: 'none' };
 
 export interface xen_memory_op {
