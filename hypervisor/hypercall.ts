@@ -33,6 +33,8 @@ export type Hypercall =
 export interface MulticallEntry {
   call: Hypercall;
   result: number;
+  /** Set once the entry has run (a continued multicall resumes after the done ones). */
+  done?: boolean;
 }
 
 /**

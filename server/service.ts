@@ -122,9 +122,14 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
       const rc = xen.hypercall(caller, { op: HYPERVISOR.xen_version, args });
       return { rc, op: versionOut(args) };
     }),
-    multicall: unary(xen, (req, caller) => {
+    multicall: unaryAsync(xen, async (req, caller) => {
       const entries = entriesIn(req.call_list);
-      const rc = xen.hypercall(caller, { op: HYPERVISOR.multicall, args: entries });
+      const cmds = entries.map((e) => (e.call.op === HYPERVISOR.memory_op ? (e.call.args as { cmd: number }).cmd : 0));
+      const rc = await hypercallPreemptible(xen, caller, { op: HYPERVISOR.multicall, args: entries }, () => 0);
+      // Continuations rewrote the entries' registers, not the caller's structs.
+      entries.forEach((e, i) => {
+        if (e.call.op === HYPERVISOR.memory_op) (e.call.args as { cmd: number }).cmd = cmds[i]!;
+      });
       return { rc, call_list: entries.map(entryOut) };
     }),
     hypercall_stream: (stream) => {

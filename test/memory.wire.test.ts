@@ -7,7 +7,8 @@ import type { HypervisorClient } from '../proto/generated/xen/Hypervisor.js';
 import type { xen_memory_reservation } from '../proto/generated/xen/xen_memory_reservation.js';
 import { XENMEMF_exact_node, XENMEMF_node, XENMEMF_vnode } from '../proto/public/xenmem_flags.js';
 import { useHost, type Host } from './harness.js';
-import { domctl, DOMCTL_V, memoryOp, physinfoReq, sysctl } from './wire.js';
+import type { multicall_entry } from '../proto/generated/xen/multicall_entry.js';
+import { domctl, DOMCTL_V, memoryOp, multicall, physinfoReq, sysctl } from './wire.js';
 
 const DOMID_ANY = 0x7ff5;
 const DOMID_SELF = 0x7ff0;
@@ -424,6 +425,28 @@ describe('long reservations are sliced with continuations and interleave (hyperc
     expect(Math.abs(Number(ra) - Number(rb))).toBeLessThanOrEqual(4); // slice by slice, not one after the other
     expect((await info(h, a)).tot).toBe(Number(ra) * 2 ** 18);
     expect((await info(h, b)).tot).toBe(Number(rb) * 2 ** 18);
+    await destroy(h, a);
+    await destroy(h, b);
+  });
+
+  it('a multicall is preempted too: its entries complete in order, and a concurrent multicall interleaves with it', async () => {
+    const a = await create(h, HVM, 0xffffffff);
+    const b = await create(h, HVM, 0xffffffff);
+    const room = Math.floor(h.xen.heap.node_avail_pages[1]! / 2 ** 18);
+    const entry = (d: number, nr: number, order: number, flags = 0, base = 0): multicall_entry => ({
+      op: 12, memory_op: { cmd: POPULATE, reservation: res(d, nr, order, flags, gfns(nr, order, base)) },
+    });
+    const [ma, mb] = await Promise.all([
+      multicall(client(h), { call_list: [entry(a, 10, 0, XENMEMF_exact_node(0)), entry(a, room, 18, XENMEMF_exact_node(1), 1 << 20), entry(a, 7, 0, XENMEMF_exact_node(0), 4096)] }),
+      multicall(client(h), { call_list: [entry(b, room, 18, XENMEMF_exact_node(1), 1 << 20)] }),
+    ]);
+    const ra = ma.call_list.map((e) => Number(e.result));
+    const rb = Number(mb.call_list[0]!.result);
+    expect([ra[0], ra[2]]).toEqual([10, 7]);
+    expect(ra[1]! + rb).toBe(room);
+    expect(Math.min(ra[1]!, rb)).toBeGreaterThan(room / 4); // shared slice by slice, b ahead by a's first entry
+    expect(ma.call_list[1]!.memory_op!.cmd).toBe(POPULATE); // the caller's cmd, not the continuation's
+    expect((await info(h, a)).tot).toBe(17 + ra[1]! * 2 ** 18);
     await destroy(h, a);
     await destroy(h, b);
   });

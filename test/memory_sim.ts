@@ -909,7 +909,10 @@ export class Sim {
     } else {
       const exact = done === 0 ? delta === 0 : delta === done * per;
       const mapFail = sub === XENMEM.populate_physmap && d.is_hvm && delta === (done + 1) * per && mapWouldFail(a, end, per);
-      ensure(exact || mapFail, `${name} charges exactly the extents done (populate: plus one whose mapping failed)`, what);
+      // increase_reservation for PV: past the end of the caller's list the MFN cannot be written
+      // back; that extent is allocated and charged but not counted (reference 4.4).
+      const copyFail = sub === XENMEM.increase_reservation && !d.is_hvm && a.list !== null && end >= a.list.length && delta === (done + 1) * per;
+      ensure(exact || mapFail || copyFail, `${name} charges exactly the extents done (populate: plus one whose mapping failed; increase: plus one whose MFN had no room in the list)`, what);
       if (delta > 0) this.stats.pages_populated += delta;
       ensure(d.outstanding_pages <= pre.out, 'allocations only consume claims', () => `outstanding ${pre.out} -> ${d.outstanding_pages}`);
       if (xen.heap.node_claims_mode === 'off') {
@@ -939,6 +942,7 @@ export class Sim {
       this.stats.stops[why] = (this.stats.stops[why] ?? 0) + 1;
     };
     if (sub === XENMEM.populate_physmap && (a.list === null || end >= a.list.length)) return stop('list end'); // the copy faulted
+    if (sub === XENMEM.increase_reservation && !d.is_hvm && a.list !== null && end >= a.list.length) return stop('list end'); // the MFN copy-back faulted
     if (d.tot_pages > d.max_pages || per > d.max_pages - d.tot_pages || d.tot_pages + per >= 2 ** 32) return stop('max_pages'); // assign_pages
     if (heap.outstanding_claims + per > heap.total_avail_pages && d.outstanding_pages < per) return stop('claim gate');
     stop('no block');
