@@ -345,6 +345,59 @@ describe('representations', () => {
     expect(s.total).toBe(20);
   });
 
+  it('RangeSet and P2m agree with page-by-page models through thousands of fragmenting updates (chunked runs)', () => {
+    let seed = 777;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const U = 6000;
+    const set = new RangeSet();
+    const model = new Uint8Array(U);
+    const p2m = new P2m();
+    const pm = new Map<number, number>();
+    const bad: string[] = [];
+    for (let step = 0; step < 6000; step++) {
+      const s = rnd(U - 8);
+      const n = 1 + rnd(step < 3000 ? 2 : 8);
+      if (rnd(3) !== 0) {
+        // set: add the part of [s, s+n) not in the set, run by run
+        for (let x = s; x < s + n; x++) if (model[x] === 0) {
+          set.add(x, x + 1);
+          model[x] = 1;
+        }
+        const m = rnd(1 << 20);
+        p2m.add(gfn(s), mfn(m), n);
+        for (let k = 0; k < n; k++) pm.set(s + k, m + k);
+      } else {
+        const removed = set.remove(s, s + n);
+        let want = 0;
+        for (let x = s; x < s + n; x++) {
+          want += model[x]!;
+          model[x] = 0;
+        }
+        if (removed !== want) bad.push(`step ${step}: removed ${removed}, want ${want}`);
+        p2m.remove(gfn(s), n);
+        for (let k = 0; k < n; k++) pm.delete(s + k);
+      }
+    }
+    const runsFromModel: [number, number][] = [];
+    for (let x = 0; x < U; x++) if (model[x] === 1) {
+      const last = runsFromModel[runsFromModel.length - 1];
+      if (last !== undefined && last[1] === x) last[1] = x + 1;
+      else runsFromModel.push([x, x + 1]);
+    }
+    expect(bad).toEqual([]);
+    expect(set.runs).toBeGreaterThan(512); // more than one chunk
+    expect([...set]).toEqual(runsFromModel);
+    expect(set.total).toBe(model.reduce((a, b) => a + b, 0));
+    expect(set.countIn(1000, 2000)).toBe(model.slice(1000, 2000).reduce((a, b) => a + b, 0));
+    const mapped: [number, number][] = [];
+    for (const r of p2m) for (let k = 0; k < r.count; k++) mapped.push([r.gfn + k, r.mfn + k]);
+    expect(mapped).toEqual([...pm].sort((a, b) => a[0] - b[0]));
+    expect(p2m.entries).toBe(pm.size);
+  });
+
   it('P2m coalesces contiguous runs, displaces what it overwrites, and never lowers max_mapped_pfn', () => {
     const p = new P2m();
     p.add(gfn(0), mfn(100), 10);
