@@ -3,7 +3,7 @@
 // handful of entries, and updates cost a search and a chunk splice whatever the guest does
 // (Xen's p2m is a page-table tree). Only p2m_ram_rw entries exist here.
 import { gfn as toGfn, mfn as toMfn, type Gfn, type Mfn } from './ids.js';
-import { RunList, type Run } from './run_list.js';
+import { NO_RUN, RunList, type Run } from './run_list.js';
 
 export interface P2mRun {
   gfn: Gfn;
@@ -30,7 +30,7 @@ export class P2m {
   /** The mapping of g and how many following GFNs continue it contiguously, or null. */
   lookup(g: Gfn): P2mRun | null {
     const p = this.list.floor(g);
-    if (p === null) return null;
+    if (p === NO_RUN) return null;
     const r = this.list.get(p);
     if (g >= r.end) return null;
     return { gfn: g, mfn: toMfn(r.mfn + (g - r.start)), count: r.end - g };
@@ -41,7 +41,7 @@ export class P2m {
     const end = g + count;
     const out: P2mRun[] = [];
     // Bound: each step removes, trims or splits one run and moves on or stops.
-    for (let p = this.list.from(g); p !== null; ) {
+    for (let p = this.list.from(g); p !== NO_RUN; ) {
       const r = this.list.get(p);
       if (r.start >= end) break;
       const cutS = Math.max(r.start, g);
@@ -72,15 +72,15 @@ export class P2m {
     const displaced = this.remove(g, count);
     const end = g + count;
     const lp = this.list.floor(g);
-    const rp = lp === null ? this.list.first() : this.list.next(lp);
-    const left = lp === null ? null : this.list.get(lp);
-    const right = rp === null ? null : this.list.get(rp);
+    const rp = lp === NO_RUN ? this.list.first() : this.list.next(lp);
+    const left = lp === NO_RUN ? null : this.list.get(lp);
+    const right = rp === NO_RUN ? null : this.list.get(rp);
     // Coalesce with a neighbour that continues both the GFN and the MFN run.
     const mergeLeft = left !== null && left.end === g && left.mfn + (left.end - left.start) === m;
     const mergeRight = right !== null && right.start === end && right.mfn === m + count;
     if (mergeLeft && mergeRight) {
       left.end = right.end;
-      this.list.removeAt(rp!);
+      this.list.removeAt(rp);
     } else if (mergeLeft) left.end = end;
     else if (mergeRight) {
       right.start = g;

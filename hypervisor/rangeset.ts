@@ -1,7 +1,7 @@
 // Sets of frame numbers kept as sorted, disjoint, non-adjacent ranges [start, end), so that
 // their cost follows the number of runs, not of pages (ENGINEERING.md: memory is modelled).
 // Used for the dirty pages of a node and the frames a domain owns on a node.
-import { RunList, type Run } from './run_list.js';
+import { NO_RUN, RunList, type Run } from './run_list.js';
 
 export class RangeSet {
   private readonly list = new RunList<Run>();
@@ -20,7 +20,7 @@ export class RangeSet {
   /** The run holding x, as [start, end), or null. */
   runAt(x: number): readonly [number, number] | null {
     const p = this.list.floor(x);
-    if (p === null) return null;
+    if (p === NO_RUN) return null;
     const r = this.list.get(p);
     return x < r.end ? [r.start, r.end] : null;
   }
@@ -28,7 +28,7 @@ export class RangeSet {
   /** Frames of [start, end) in the set. */
   countIn(start: number, end: number): number {
     let n = 0;
-    for (let p = this.list.from(start); p !== null; p = this.list.next(p)) {
+    for (let p = this.list.from(start); p !== NO_RUN; p = this.list.next(p)) {
       const r = this.list.get(p);
       if (r.start >= end) break;
       n += Math.min(end, r.end) - Math.max(start, r.start);
@@ -39,7 +39,7 @@ export class RangeSet {
   /** The first frame of [start, end) in the set, or -1. */
   firstIn(start: number, end: number): number {
     const p = this.list.from(start);
-    if (p === null) return -1;
+    if (p === NO_RUN) return -1;
     const s = Math.max(start, this.list.get(p).start);
     return s < end ? s : -1;
   }
@@ -49,14 +49,14 @@ export class RangeSet {
     if (end <= start) return;
     if (this.countIn(start, end) !== 0) throw new RangeError(`RangeSet.add: [${start}, ${end}) overlaps the set`);
     const lp = this.list.floor(start);
-    const rp = lp === null ? this.list.first() : this.list.next(lp);
-    const left = lp === null ? null : this.list.get(lp);
-    const right = rp === null ? null : this.list.get(rp);
+    const rp = lp === NO_RUN ? this.list.first() : this.list.next(lp);
+    const left = lp === NO_RUN ? null : this.list.get(lp);
+    const right = rp === NO_RUN ? null : this.list.get(rp);
     const mergeLeft = left !== null && left.end === start;
     const mergeRight = right !== null && right.start === end;
     if (mergeLeft && mergeRight) {
       left.end = right.end;
-      this.list.removeAt(rp!);
+      this.list.removeAt(rp);
     } else if (mergeLeft) left.end = end;
     else if (mergeRight) right.start = start;
     else this.list.insert({ start, end });
@@ -68,7 +68,7 @@ export class RangeSet {
     if (end <= start) return 0;
     let removed = 0;
     // Bound: each step removes, trims or splits one run and moves on or stops.
-    for (let p = this.list.from(start); p !== null; ) {
+    for (let p = this.list.from(start); p !== NO_RUN; ) {
       const r = this.list.get(p);
       if (r.start >= end) break;
       const cutS = Math.max(r.start, start);

@@ -7,19 +7,22 @@ export interface Run {
   end: number;
 }
 
-/** A run's place: chunk index and index within the chunk. */
-export type RunPos = readonly [number, number];
+/** A run's place, chunk * POS_STRIDE + index within the chunk (a number, so that walking
+ *  the list allocates nothing); NO_RUN when there is none. */
+export type RunPos = number;
+export const NO_RUN = -1;
 
 /** Runs per chunk before it splits in two (a splice of a few hundred slots is cheap). */
 const CHUNK_MAX = 512;
+const POS_STRIDE = 1024; // > CHUNK_MAX
 
 export class RunList<R extends Run> {
   private readonly chunks: R[][] = [];
   /** Number of runs. */
   count = 0;
 
-  /** The last run starting at or before x, or null. */
-  floor(x: number): RunPos | null {
+  /** The last run starting at or before x, or NO_RUN. */
+  floor(x: number): RunPos {
     const cs = this.chunks;
     let lo = 0;
     let hi = cs.length - 1;
@@ -31,7 +34,7 @@ export class RunList<R extends Run> {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    if (c < 0) return null;
+    if (c < 0) return NO_RUN;
     const ch = cs[c]!;
     let i = 0;
     lo = 0;
@@ -43,59 +46,61 @@ export class RunList<R extends Run> {
         lo = mid + 1;
       } else hi = mid - 1;
     }
-    return [c, i];
+    return c * POS_STRIDE + i;
   }
 
-  /** The first run that ends after x (the one holding x, or the next), or null. */
-  from(x: number): RunPos | null {
+  /** The first run that ends after x (the one holding x, or the next), or NO_RUN. */
+  from(x: number): RunPos {
     const p = this.floor(x);
-    if (p === null) return this.first();
+    if (p === NO_RUN) return this.first();
     return this.get(p).end > x ? p : this.next(p);
   }
 
-  first(): RunPos | null {
-    return this.chunks.length === 0 ? null : [0, 0];
+  first(): RunPos {
+    return this.chunks.length === 0 ? NO_RUN : 0;
   }
 
   get(p: RunPos): R {
-    return this.chunks[p[0]]![p[1]]!;
+    return this.chunks[Math.floor(p / POS_STRIDE)]![p % POS_STRIDE]!;
   }
 
-  next(p: RunPos): RunPos | null {
-    const [c, i] = p;
-    if (i + 1 < this.chunks[c]!.length) return [c, i + 1];
-    return c + 1 < this.chunks.length ? [c + 1, 0] : null;
+  next(p: RunPos): RunPos {
+    const c = Math.floor(p / POS_STRIDE);
+    const i = p % POS_STRIDE;
+    if (i + 1 < this.chunks[c]!.length) return p + 1;
+    return c + 1 < this.chunks.length ? (c + 1) * POS_STRIDE : NO_RUN;
   }
 
   /** Inserts r in start order; the caller keeps runs disjoint. */
   insert(r: R): void {
     const p = this.floor(r.start);
     let c: number;
-    if (p === null) {
+    if (p === NO_RUN) {
       if (this.chunks.length === 0) this.chunks.push([]);
       c = 0;
       this.chunks[0]!.unshift(r);
     } else {
-      c = p[0];
-      this.chunks[c]!.splice(p[1] + 1, 0, r);
+      c = Math.floor(p / POS_STRIDE);
+      this.chunks[c]!.splice((p % POS_STRIDE) + 1, 0, r);
     }
     this.count++;
     const ch = this.chunks[c]!;
     if (ch.length > CHUNK_MAX) this.chunks.splice(c + 1, 0, ch.splice(CHUNK_MAX / 2));
   }
 
-  /** Removes the run at p; returns the position of the run that followed it, or null. */
-  removeAt(p: RunPos): RunPos | null {
-    const [c, i] = p;
+  /** Removes the run at p; returns the position of the run that followed it, or NO_RUN. */
+  removeAt(p: RunPos): RunPos {
+    const c = Math.floor(p / POS_STRIDE);
+    const i = p % POS_STRIDE;
     const ch = this.chunks[c]!;
     ch.splice(i, 1);
     this.count--;
     if (ch.length === 0) {
       this.chunks.splice(c, 1);
-      return c < this.chunks.length ? [c, 0] : null;
+      return c < this.chunks.length ? c * POS_STRIDE : NO_RUN;
     }
-    if (i < ch.length) return [c, i];
-    return c + 1 < this.chunks.length ? [c + 1, 0] : null;
+    if (i < ch.length) return p;
+    return c + 1 < this.chunks.length ? (c + 1) * POS_STRIDE : NO_RUN;
   }
 
   *[Symbol.iterator](): IterableIterator<R> {
