@@ -27,7 +27,8 @@ export class RunList<R extends Run> {
     let lo = 0;
     let hi = cs.length - 1;
     let c = -1;
-    while (lo <= hi) {
+    if (hi <= 0) c = hi === 0 && cs[0]![0]!.start <= x ? 0 : -1; // one chunk: the common case
+    else while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       if (cs[mid]![0]!.start <= x) {
         c = mid;
@@ -61,7 +62,7 @@ export class RunList<R extends Run> {
   }
 
   get(p: RunPos): R {
-    return this.chunks[Math.floor(p / POS_STRIDE)]![p % POS_STRIDE]!;
+    return p < POS_STRIDE ? this.chunks[0]![p]! : this.chunks[Math.floor(p / POS_STRIDE)]![p % POS_STRIDE]!;
   }
 
   next(p: RunPos): RunPos {
