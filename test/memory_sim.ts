@@ -1,10 +1,14 @@
 // Seeded simulation of the memory subsystem, in the engine (no gRPC): random mixes of domctl
 // (createdomain, max_mem, setnodeaffinity, unpausedomain, destroydomain) and memory_op
 // (populate_physmap, increase/decrease_reservation, claim_pages) hypercalls, continuations
-// interleaved with other calls, and clock advances that run the idle scrubber. After every step
+// interleaved with other calls, and clock advances that run the idle scrubber; hosts booted with
+// node_claims 'claim-sets' also get XEN_DOMCTL_claim_memory (the proposed v7 claim sets,
+// reference 10.5) SET/GET calls, checked against domain_set_claim_entries and with the per-node
+// claim accounting checked after every step. After every step
 // it checks the heap's and the domains' invariants, and each transition against the Xen rule
 // that governs it (ENGINEERING.md "Seeded simulation"). "Reference n.m" cites a section of the
-// project's Xen ABI reference (xen-hypervisor.md: 2 domctl, 4 memory_op, 7 page allocator).
+// project's Xen ABI reference (xen-hypervisor.md: 2 domctl, 4 memory_op, 7 page allocator,
+// 10.5 claim sets).
 // A failure names its seed, step and op so that it replays.
 //
 // Used by test/memory.sim.test.ts (a bounded number of seeds in CI) and run directly by
@@ -18,6 +22,7 @@ import { ManualClock, SeededRng } from '../hypervisor/clock.js';
 import { CONTINUATION } from '../hypervisor/continuation.js';
 import type { Domain } from '../hypervisor/domain.js';
 import { GuestHandle } from '../hypervisor/guest_handle.js';
+import type { xen_domctl_claim_memory, xen_memory_claim } from '../hypervisor/domctl_memory.js';
 import type { Hypercall } from '../hypervisor/hypercall.js';
 import { DOMID_ANY, DOMID_FIRST_RESERVED, DOMID_SELF, domid } from '../hypervisor/ids.js';
 import { MAX_NUMNODES, NUMA_NO_NODE } from '../hypervisor/numa.js';
@@ -29,6 +34,7 @@ import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import { DEFAULT_SCRUB_RATE_PAGES_PER_S, Xen, type XenBootOptions } from '../hypervisor/xen.js';
 import type { xen_domctl_createdomain } from '../proto/public/domctl.js';
 import { errnoName, neg } from '../proto/public/errno.js';
+import { XEN_DOMCTL_CLAIM_MEMORY_GET, XEN_DOMCTL_CLAIM_MEMORY_HOST, XEN_DOMCTL_CLAIM_MEMORY_LEGACY, XEN_DOMCTL_CLAIM_MEMORY_SET } from '../proto/public/domctl_memory.js';
 import { MEMOP_EXTENT_SHIFT, MEMOP_MAX_EXTENTS, XENMEM } from '../proto/public/memory.js';
 import {
   XENMEMF_exact_node,
@@ -61,6 +67,9 @@ const SOFT_DOMAIN_LIMIT = 16;
 const MAX_LIST = 64;
 /** Ours: the ops kept for a failure report. */
 const HISTORY = 12;
+/** XEN_DOMCTL_MAX_CLAIMS of the v7 claim sets: one entry per node plus the host entry
+ *  (reference 10.5: SET with more is -E2BIG, GET clamps to it). */
+const MAX_CLAIM_ENTRIES = MAX_NUMNODES + 1;
 
 // ---------------------------------------------------------------------------------------------
 // Randomness
@@ -124,7 +133,9 @@ export class Draw {
 export const SMALL_PRESETS = ['1node', '2node', '4node', '8node-amd'] as const;
 
 const OP_KINDS = ['create', 'destroy', 'max_mem', 'claim', 'populate', 'increase', 'decrease', 'nodeaff', 'unpause', 'clock', 'slice', 'cont'] as const;
-type OpKind = (typeof OP_KINDS)[number];
+/** XEN_DOMCTL_claim_memory (v7 claim sets): only on hosts booted with node_claims 'claim-sets'.
+ *  Weighed after OP_KINDS so that the other seeds' plans draw as before. */
+type OpKind = (typeof OP_KINDS)[number] | 'claimset';
 const BASE_WEIGHTS: Record<OpKind, number> = {
   create: 6,
   destroy: 3,
@@ -138,6 +149,7 @@ const BASE_WEIGHTS: Record<OpKind, number> = {
   clock: 4,
   slice: 3,
   cont: 3,
+  claimset: 6,
 };
 
 export interface SimConfig {
@@ -172,13 +184,13 @@ export function planFor(cfg: SimConfig): SimPlan {
   // Drawn even when the preset is given, so that a seed replays the same plan either way.
   const drawn = r.pick(SMALL_PRESETS);
   const preset = cfg.preset ?? drawn;
-  const weights = { ...BASE_WEIGHTS };
+  const weights: Record<OpKind, number> = { ...BASE_WEIGHTS, claimset: 0 };
   for (const k of OP_KINDS) {
     const f = r.pick([0, 0.25, 0.5, 1, 1, 2, 4]);
     // Without creates, max_mem and populates nothing happens: those never drop to 0.
     weights[k] = BASE_WEIGHTS[k] * (f === 0 && (k === 'populate' || k === 'create' || k === 'max_mem') ? 0.25 : f);
   }
-  return {
+  const plan: SimPlan = {
     seed: cfg.seed,
     preset,
     boot: {
@@ -192,6 +204,12 @@ export function planFor(cfg: SimConfig): SimPlan {
     weights,
     pressure: r.chance(0.4),
   };
+  // Drawn last, so that the earlier draws of every seed stay as they were: some upstream-mode
+  // hosts emulate the v7 claim sets instead (reference 10.5), and only they get claim-set ops.
+  if (plan.boot.node_claims === 'off' && r.chance(0.3)) plan.boot.node_claims = 'claim-sets';
+  const f = r.pick([0.5, 1, 2]);
+  weights.claimset = plan.boot.node_claims === 'claim-sets' ? BASE_WEIGHTS.claimset * f : 0;
+  return plan;
 }
 
 function bootXen(plan: SimPlan, clock: ManualClock): Xen {
@@ -235,7 +253,9 @@ export type SimOp =
   /** A reservation op; with `ref` it runs one slice at a time (see 'cont'). */
   | ({ kind: 'res'; sub: number; ref: number | null } & ResArgs)
   | { kind: 'cont'; ref: number }
-  | { kind: 'clock'; ns: bigint };
+  | { kind: 'clock'; ns: bigint }
+  /** XEN_DOMCTL_claim_memory; entries: the claim_set buffer, null = a NULL handle. */
+  | { kind: 'claimset'; caller: number; domid: number; mode: number; nr_entries: number; entries: xen_memory_claim[] | null };
 
 const SUB_NAME: Record<number, string> = { [XENMEM.increase_reservation]: 'increase', [XENMEM.decrease_reservation]: 'decrease', [XENMEM.populate_physmap]: 'populate' };
 
@@ -366,12 +386,31 @@ interface DomSnap {
   tot: number;
   max: number;
   outstanding: number;
+  /** d.node_claims[] on claim-set hosts (null elsewhere). */
+  claims: number[] | null;
 }
 
 function snapDomains(xen: Xen): Map<number, DomSnap> {
   const m = new Map<number, DomSnap>();
-  for (const d of xen.domains_in_order()) m.set(d.domain_id, { tot: d.tot_pages, max: d.max_pages, outstanding: d.outstanding_pages });
+  const sets = xen.heap.node_claims_mode === 'claim-sets';
+  for (const d of xen.domains_in_order()) m.set(d.domain_id, { tot: d.tot_pages, max: d.max_pages, outstanding: d.outstanding_pages, claims: sets ? d.node_claims.slice() : null });
   return m;
+}
+
+/** The heap's claim counters (outstanding_claims, node_claimed_pages[]). */
+interface ClaimCounters {
+  total: number;
+  nodes: number[];
+}
+
+const snapClaimCounters = (xen: Xen): ClaimCounters => ({ total: xen.heap.outstanding_claims, nodes: xen.heap.node_claimed_pages.slice() });
+
+const sumOf = (xs: readonly number[]): number => xs.reduce((s, v) => s + v, 0);
+
+/** The first index where two arrays differ, or -1. */
+function firstDiff(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i;
+  return -1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,6 +566,43 @@ export function checkInvariants(xen: Xen): void {
   ensure(heap.outstanding_claims === claims, 'outstanding_claims = sum of domains\' outstanding_pages', () => `global ${heap.outstanding_claims}, sum ${claims}`);
   ensure(heap.outstanding_claims <= heap.total_avail_pages, 'outstanding_claims <= total_avail_pages (claims are staked on free memory)', () => `claims ${heap.outstanding_claims}, free ${heap.total_avail_pages}`);
   if (heap.node_claims_mode === 'xenserver') checkNodeClaims(xen, doms);
+  else if (heap.node_claims_mode === 'claim-sets') checkClaimSets(xen, doms);
+  else {
+    for (let n = 0; n < MAX_NUMNODES; n++) ensure(heap.node_claimed_pages[n] === 0, 'no per-node claims on an upstream host', () => `node ${n}: ${heap.node_claimed_pages[n]}`);
+    for (const d of doms) ensure(d.node_claims.every((c) => c === 0), 'no per-node claims on an upstream host', () => `d${d.domain_id}: ${JSON.stringify(d.node_claims)}`);
+  }
+}
+
+/** v7 claim sets (reference 10.5): claimed_pages[node] holds the per-node totals of the
+ *  domains' d->claims[node]; each is a non-negative part of the domain's outstanding_pages
+ *  (the rest is the host part); and a node's claims are staked on its free memory. */
+function checkClaimSets(xen: Xen, doms: Domain[]): void {
+  const heap = xen.heap;
+  const perNode = new Array<number>(MAX_NUMNODES).fill(0);
+  for (const d of doms) {
+    ensure(d.node_claims.length === MAX_NUMNODES, 'd->claims[] has MAX_NUMNODES entries', () => `d${d.domain_id}: ${d.node_claims.length}`);
+    let sum = 0;
+    d.node_claims.forEach((c, n) => {
+      ensure(Number.isSafeInteger(c) && c >= 0, 'a node claim is a non-negative integer', () => `d${d.domain_id} node ${n}: ${c}`);
+      ensure(c === 0 || xen.host.node_online_map.test(n), 'node claims are on online nodes', () => `d${d.domain_id} node ${n}: ${c}`);
+      sum += c;
+      perNode[n]! += c;
+    });
+    ensure(sum <= d.outstanding_pages, 'sum of a domain\'s node claims <= its outstanding_pages (the rest is the host part)', () => `d${d.domain_id}: node claims ${sum}, outstanding ${d.outstanding_pages} (${JSON.stringify(claimsOf(d))})`);
+  }
+  for (let n = 0; n < MAX_NUMNODES; n++) {
+    ensure(heap.node_claimed_pages[n] === perNode[n], 'claimed_pages[node] = sum over domains of d->claims[node]', () => `node ${n}: claimed_pages ${heap.node_claimed_pages[n]}, domains ${perNode[n]}`);
+    ensure(perNode[n]! <= heap.node_avail_pages[n]!, 'claimed_pages[node] <= node_avail_pages[node] (claims are staked on the node\'s free memory)', () => `node ${n}: claimed ${perNode[n]}, free ${heap.node_avail_pages[n]}`);
+  }
+}
+
+/** d's non-zero node claims, as {node: pages}, for messages. */
+function claimsOf(d: Domain): Record<number, number> {
+  const o: Record<number, number> = {};
+  d.node_claims.forEach((c, n) => {
+    if (c !== 0) o[n] = c;
+  });
+  return o;
 }
 
 /** Dirty pages are free pages: every run of heap.dirty[node] lies inside the node's free
@@ -611,6 +687,10 @@ function checkDomainTransitions(xen: Xen, before: Map<number, DomSnap>, touched:
     if (b !== undefined && !touched.has(d.domain_id)) {
       ensure(d.tot_pages === b.tot && d.max_pages === b.max, 'an op changes no other domain\'s pages', () => `d${d.domain_id}: tot ${b.tot} -> ${d.tot_pages}, max ${b.max} -> ${d.max_pages}`);
       ensure(d.outstanding_pages === b.outstanding, 'an op changes no other domain\'s claim', () => `d${d.domain_id}: outstanding ${b.outstanding} -> ${d.outstanding_pages}`);
+      if (b.claims !== null) {
+        const at = firstDiff(b.claims, d.node_claims);
+        ensure(at < 0, 'an op changes no other domain\'s node claims', () => `d${d.domain_id} node ${at}: ${b.claims![at]} -> ${d.node_claims[at]}`);
+      }
     }
   }
 }
@@ -743,6 +823,8 @@ export class Sim {
       }
       case 'claim':
         return this.execClaim(op);
+      case 'claimset':
+        return this.execClaimSet(op);
       case 'res': {
         const call = memop(op.sub, op);
         if (op.ref === null) {
@@ -818,7 +900,8 @@ export class Sim {
     const claims = heap.outstanding_claims;
     const rc = this.call(op.caller, memop(XENMEM.claim_pages, op));
     this.note('claim', rc);
-    if (heap.node_claims_mode === 'off') {
+    // Claim-set hosts take XENMEM_claim_pages as one LEGACY entry: the 4.22 rules (reference 10.5).
+    if (heap.node_claims_mode !== 'xenserver') {
       const want = expectClaim(op, caller, d, pre, avail, claims);
       ensure(rc === want, 'claim_pages follows domain_set_outstanding_pages (reference 4.7)', () => `rc ${rc} (${rc < 0 ? errnoName(-rc) : rc}), want ${want} (${want < 0 ? errnoName(-want) : want}); pre ${JSON.stringify(pre)} free ${avail} claimed ${claims}`);
     } else {
@@ -829,7 +912,100 @@ export class Sim {
       ensure(d.outstanding_pages === want, 'a claim is absolute: outstanding = pages - tot_pages; 0 cancels', () => `outstanding ${d.outstanding_pages}, want ${want}`);
     }
     if (rc !== 0 && d !== undefined && pre !== null) ensure(d.outstanding_pages === pre.out, 'a failed claim changes nothing', () => `outstanding ${pre.out} -> ${d.outstanding_pages}`);
+    if (rc === 0 && d !== undefined && heap.node_claims_mode === 'claim-sets')
+      ensure(d.node_claims.every((c) => c === 0), 'a LEGACY claim (XENMEM_claim_pages) leaves no node claims', () => `d${d.domain_id}: ${JSON.stringify(claimsOf(d))}`);
     return new Set(d === undefined ? [] : [d.domain_id]);
+  }
+
+  /**
+   * XEN_DOMCTL_claim_memory (v7 claim sets, reference 10.5) against the rules: SET answers as
+   * domain_set_claim_entries does; a failed SET, and any GET, change no claim anywhere; a
+   * successful one installs exactly the requested per-node amounts, with the host part =
+   * outstanding - node sum, moves the heap's counters by the difference, and reads back by GET;
+   * GET answers the host entry then the claimed nodes, or -ERANGE with the count and nothing
+   * copied.
+   */
+  private execClaimSet(op: Extract<SimOp, { kind: 'claimset' }>): Set<number> {
+    const xen = this.xen;
+    const heap = xen.heap;
+    const caller = xen.domain(domid(op.caller))!;
+    const d = xen.domain(domid(op.domid));
+    const doms = snapDomains(xen);
+    const counters = snapClaimCounters(xen);
+    const pre = d === undefined ? null : { out: d.outstanding_pages, claims: d.node_claims.slice(), entries: expectClaimEntries(d), tot: d.tot_pages, max: d.max_pages };
+    const set = op.mode === XEN_DOMCTL_CLAIM_MEMORY_SET;
+    const want = set ? expectClaimSet(xen, caller, d, op) : null;
+    const arg: xen_domctl_claim_memory = {
+      claim_set: op.entries === null ? GuestHandle.null<xen_memory_claim>() : new GuestHandle<xen_memory_claim>(op.entries.map((e) => ({ ...e }))),
+      nr_entries: op.nr_entries,
+      mode: op.mode,
+    };
+    const rc = this.call(op.caller, domctl(XEN_DOMCTL.claim_memory, op.domid, { kind: 'claim_memory', op: arg }));
+    const modeName = set ? 'SET' : op.mode === XEN_DOMCTL_CLAIM_MEMORY_GET ? 'GET' : 'mode?';
+    this.note(`claimset ${modeName}`, rc);
+    const ctx = (): string => `d${op.domid} before: out ${pre?.out} claims ${JSON.stringify(pre === null ? null : Object.fromEntries(pre.claims.flatMap((c, n) => (c === 0 ? [] : [[n, c]]))))} tot ${pre?.tot} max ${pre?.max}; heap free ${heap.total_avail_pages} claimed ${counters.total}`;
+    const unchanged = (why: string): void => {
+      ensure(heap.outstanding_claims === counters.total, `${why} changes no claim (outstanding_claims)`, () => `${counters.total} -> ${heap.outstanding_claims}`);
+      const at = firstDiff(counters.nodes, heap.node_claimed_pages);
+      ensure(at < 0, `${why} changes no claim (claimed_pages[node])`, () => `node ${at}: ${counters.nodes[at]} -> ${heap.node_claimed_pages[at]}`);
+      for (const e of xen.domains_in_order()) {
+        const b = doms.get(e.domain_id)!;
+        ensure(e.outstanding_pages === b.outstanding, `${why} changes no claim (outstanding_pages)`, () => `d${e.domain_id}: ${b.outstanding} -> ${e.outstanding_pages}`);
+        const n = firstDiff(b.claims!, e.node_claims);
+        ensure(n < 0, `${why} changes no claim (d->claims[node])`, () => `d${e.domain_id} node ${n}: ${b.claims![n]} -> ${e.node_claims[n]}`);
+      }
+    };
+    if (want !== null) {
+      ensure(rc === want.rc, 'claim-set SET answers as domain_set_claim_entries (reference 10.5)', () => `rc ${rcName(rc)}, want ${rcName(want.rc)}; ${ctx()}`);
+      if (rc !== 0) unchanged('a failed SET');
+      else this.checkInstalled(d!, pre!, counters, want, ctx);
+    } else if (!set && op.mode !== XEN_DOMCTL_CLAIM_MEMORY_GET) {
+      const lookup = expectDomctlLookup(caller, d);
+      const w = lookup !== 0 ? lookup : neg('EOPNOTSUPP');
+      ensure(rc === w, 'claim_memory: lookup, XSM, then -EOPNOTSUPP for another mode (reference 10.5)', () => `mode ${op.mode}: rc ${rcName(rc)}, want ${rcName(w)}`);
+      unchanged('an unknown mode');
+    } else {
+      unchanged('GET');
+      const lookup = expectDomctlLookup(caller, d);
+      let w = lookup;
+      if (lookup === 0) {
+        const need = pre!.entries.length;
+        if (Math.min(op.nr_entries, MAX_CLAIM_ENTRIES) < need) {
+          w = neg('ERANGE');
+          ensure(arg.nr_entries === need && arg.claim_set.written === null, 'GET with too few entries: -ERANGE, nr_entries = the count needed, nothing copied', () => `nr_entries ${op.nr_entries} -> ${arg.nr_entries}, need ${need}; written ${JSON.stringify(arg.claim_set.written)}`);
+        } else if (op.entries === null) w = neg('EFAULT');
+        else {
+          w = 0;
+          ensure(arg.nr_entries === need && JSON.stringify(arg.claim_set.written) === JSON.stringify(pre!.entries), 'GET answers {HOST, outstanding - node claims}, then each claimed node', () => `nr_entries ${arg.nr_entries}, got ${JSON.stringify(arg.claim_set.written)}, want ${JSON.stringify(pre!.entries)}`);
+        }
+      }
+      ensure(rc === w, 'claim-set GET answers as domain_get_claim_entries (reference 10.5)', () => `nr_entries ${op.nr_entries}: rc ${rcName(rc)}, want ${rcName(w)}; ${ctx()}`);
+    }
+    return new Set(d === undefined ? [] : [d.domain_id]);
+  }
+
+  /** A successful SET: exactly the requested claims, the heap counters moved by the change,
+   *  and GET reads the set back. */
+  private checkInstalled(d: Domain, pre: { out: number; claims: number[] }, counters: ClaimCounters, want: ClaimSetWant, ctx: () => string): void {
+    const heap = this.xen.heap;
+    const nodes = want.nodes!;
+    ensure(d.outstanding_pages === want.out, 'a successful SET: outstanding_pages = host + node sum (legacy: target - tot_pages)', () => `outstanding ${d.outstanding_pages}, want ${want.out}; ${ctx()}`);
+    for (let n = 0; n < MAX_NUMNODES; n++) {
+      const w = nodes.get(n) ?? 0;
+      ensure(d.node_claims[n] === w, 'a successful SET installs exactly the requested per-node claims (and drops the old ones)', () => `node ${n}: ${d.node_claims[n]}, want ${w}; ${ctx()}`);
+      const g = counters.nodes[n]! - pre.claims[n]! + w;
+      ensure(heap.node_claimed_pages[n] === g, 'a successful SET moves claimed_pages[node] by the change of d->claims[node]', () => `node ${n}: ${counters.nodes[n]} -> ${heap.node_claimed_pages[n]}, want ${g}`);
+    }
+    const host = d.outstanding_pages - sumOf(d.node_claims);
+    const wantHost = want.out! - sumOf([...nodes.values()]);
+    ensure(host === wantHost, 'a successful SET: host part = outstanding - node sum', () => `host part ${host}, want ${wantHost}`);
+    ensure(heap.outstanding_claims === counters.total - pre.out + want.out!, 'a successful SET moves outstanding_claims by the change of the claim', () => `${counters.total} -> ${heap.outstanding_claims}, d ${pre.out} -> ${want.out}`);
+    // Round trip: GET (room for every entry) reads back what was installed.
+    const get: xen_domctl_claim_memory = { claim_set: new GuestHandle<xen_memory_claim>(new Array(MAX_CLAIM_ENTRIES).fill({ pages: 0, target: 0, cmd: 0 })), nr_entries: MAX_CLAIM_ENTRIES, mode: XEN_DOMCTL_CLAIM_MEMORY_GET };
+    const rc = this.call(0, domctl(XEN_DOMCTL.claim_memory, d.domain_id, { kind: 'claim_memory', op: get }));
+    const back = expectClaimEntries(d);
+    ensure(rc === 0 && get.nr_entries === back.length && JSON.stringify(get.claim_set.written) === JSON.stringify(back), 'GET reads back the claim set just installed', () => `rc ${rcName(rc)} nr ${get.nr_entries}: ${JSON.stringify(get.claim_set.written)}, want ${JSON.stringify(back)}`);
+    ensure(back[0]!.pages === wantHost && back.length === 1 + [...nodes.values()].filter((p) => p > 0).length, 'GET reads back the requested host part and nodes', () => `${JSON.stringify(back)}`);
   }
 
   /** Advances the clock, runs the idle scrubber and checks that it scrubbed min(budget, dirty)
@@ -876,7 +1052,7 @@ export class Sim {
     const caller = xen.domain(domid(callerId))!;
     const start = call.args.cmd >>> MEMOP_EXTENT_SHIFT;
     const d = a.domid === DOMID_SELF ? caller : xen.domain(domid(a.domid));
-    const pre = d === undefined ? null : { tot: d.tot_pages, out: d.outstanding_pages, claim_node: d.claim_node, owned: d.owned.map((s) => s.total), above: ownedFrom(d, addressLimit(a.mem_flags, this.topBits)) };
+    const pre = d === undefined ? null : { tot: d.tot_pages, out: d.outstanding_pages, claim_node: d.claim_node, owned: d.owned.map((s) => s.total), above: ownedFrom(d, addressLimit(a.mem_flags, this.topBits)), claims: d.node_claims.slice() };
     const freeBefore = xen.heap.total_avail_pages;
     const early = earlyFailure(xen, caller, d, sub, a, this.topBits);
     if (early !== null && start === 0) this.stats.early[early] = (this.stats.early[early] ?? 0) + 1;
@@ -904,6 +1080,8 @@ export class Sim {
       const hi = done === 0 ? 0 : -done * per;
       ensure(delta <= hi && delta >= hi - (per - 1), 'decrease frees the extents done, plus at most a partial extent (reference 4.6)', what);
       ensure(d.outstanding_pages === pre.out, 'frees never touch claims (4.22, reference 7.6)', () => `outstanding ${pre.out} -> ${d.outstanding_pages}`);
+      const at = firstDiff(pre.claims, d.node_claims);
+      ensure(at < 0, 'frees never touch node claims (reference 7.6, 10.5)', () => `node ${at}: ${pre.claims[at]} -> ${d.node_claims[at]}`);
     } else if (pod) {
       ensure(delta === 0, 'populate-on-demand allocates nothing here (reference 4.5)', what);
     } else {
@@ -915,7 +1093,8 @@ export class Sim {
       ensure(exact || mapFail || copyFail, `${name} charges exactly the extents done (populate: plus one whose mapping failed; increase: plus one whose MFN had no room in the list)`, what);
       if (delta > 0) this.stats.pages_populated += delta;
       ensure(d.outstanding_pages <= pre.out, 'allocations only consume claims', () => `outstanding ${pre.out} -> ${d.outstanding_pages}`);
-      if (xen.heap.node_claims_mode === 'off') {
+      if (xen.heap.node_claims_mode === 'claim-sets') this.checkClaimRedeem(d, pre, per, delta, what);
+      if (xen.heap.node_claims_mode !== 'xenserver') {
         const allocs = delta / per;
         const want = Math.max(0, pre.out - allocs * per);
         ensure(allocs === 0 || d.outstanding_pages === want || d.outstanding_pages === Math.max(0, want - per), 'each allocation consumes min(claim, 2^order) (4.22, reference 7.3 step 6)', () => `outstanding ${pre.out} -> ${d.outstanding_pages} after ${allocs} extents of ${per}`);
@@ -925,6 +1104,28 @@ export class Sim {
       if (raw !== CONTINUATION && early === null && end < a.nr_extents && !mapFail) this.checkNoSpuriousFailure(caller, d, sub, a, end, what);
     }
     return rc;
+  }
+
+  /**
+   * Claim sets at allocation (reference 10.5): node claims only shrink; and when the call made
+   * exactly one allocation, on node m, that no refused assign_pages followed (it would have
+   * consumed claims too), it redeemed k = min(outstanding, 2^order) first from d->claims[m],
+   * then from the host part, then from other nodes' claims.
+   */
+  private checkClaimRedeem(d: Domain, pre: { out: number; claims: number[]; owned: number[] }, per: number, delta: number, what: () => string): void {
+    d.node_claims.forEach((c, n) => ensure(c <= pre.claims[n]!, 'allocations only shrink node claims', () => `${what()}: node ${n} claim ${pre.claims[n]} -> ${c}`));
+    if (delta !== per || d.tot_pages > d.max_pages || d.max_pages - d.tot_pages < per) return;
+    const grew = d.owned.map((s, n) => s.total - (pre.owned[n] ?? 0));
+    const m = grew.findIndex((g) => g !== 0);
+    if (m < 0 || grew[m] !== per || grew.some((g, n) => n !== m && g !== 0)) return;
+    const k = pre.out - d.outstanding_pages;
+    ensure(k === Math.min(pre.out, per), 'an allocation redeems min(outstanding, 2^order)', () => `${what()}: outstanding ${pre.out} -> ${d.outstanding_pages}`);
+    const fromNode = Math.min(k, pre.claims[m]!);
+    const hostPart = pre.out - sumOf(pre.claims);
+    const fromOthers = Math.max(0, k - fromNode - hostPart);
+    ensure(d.node_claims[m] === pre.claims[m]! - fromNode, 'an allocation redeems the allocation node\'s claim first', () => `${what()}: on node ${m}, its claim ${pre.claims[m]} -> ${d.node_claims[m]}, want ${pre.claims[m]! - fromNode} (k ${k})`);
+    const others = sumOf(pre.claims) - pre.claims[m]! - (sumOf(d.node_claims) - d.node_claims[m]!);
+    ensure(others === fromOthers, 'an allocation redeems the host part before other nodes\' claims', () => `${what()}: on node ${m}, k ${k}, host part ${hostPart}, other nodes lost ${others}, want ${fromOthers}; claims ${JSON.stringify(pre.claims.filter((c) => c > 0))} -> ${JSON.stringify(claimsOf(d))}`);
   }
 
   /**
@@ -990,6 +1191,8 @@ export class Sim {
         return { kind: 'unpause', caller: 0, domid: this.genTarget(r) };
       case 'claim':
         return this.genClaim(r, r.chance(0.95) ? 0 : caller);
+      case 'claimset':
+        return this.genClaimSet(r, r.chance(0.95) ? 0 : caller);
       case 'populate':
         return this.genRes(r, XENMEM.populate_physmap, caller, null);
       case 'increase':
@@ -1201,6 +1404,11 @@ export class Sim {
     return out;
   }
 
+  /** XEN_DOMCTL_claim_memory against a domain that has room to claim, mostly. */
+  private genClaimSet(r: Draw, callerId: number): SimOp {
+    return genClaimSetOp(this, r, callerId, this.genTarget(r, (d) => d.max_pages > d.tot_pages));
+  }
+
   /** Claims: 0 (cancel), around tot and max_pages, what fits the free memory, and edges. */
   private genClaim(r: Draw, callerId: number): SimOp {
     const domidArg = this.genTarget(r, (d) => d.max_pages > d.tot_pages);
@@ -1236,6 +1444,82 @@ export class Sim {
   }
 }
 
+/** XEN_DOMCTL_claim_memory on a claim-set host: mostly SET, some GET and other modes. */
+function genClaimSetOp(sim: { xen: Xen }, r: Draw, callerId: number, domidArg: number): SimOp {
+  const xen = sim.xen;
+  const heap = xen.heap;
+  const d = xen.domain(domid(domidArg));
+  const m = r.float();
+  if (m >= 0.75) {
+    const mode = m < 0.96 ? XEN_DOMCTL_CLAIM_MEMORY_GET : r.pick([2, 3, 0xffffffff]);
+    const nr = r.pick([0, 1, 1, 2, 3, 4, r.int(8), MAX_CLAIM_ENTRIES, MAX_CLAIM_ENTRIES + 1, 0xffffffff]);
+    const entries = r.chance(0.05) ? null : Array.from({ length: Math.min(nr, MAX_CLAIM_ENTRIES) }, () => ({ pages: 0, target: 0, cmd: 0 }));
+    return { kind: 'claimset', caller: callerId, domid: domidArg, mode, nr_entries: nr, entries };
+  }
+  const online = [...xen.host.node_online_map.bits()];
+  const tot = d?.tot_pages ?? 0;
+  const room = Math.max((d?.max_pages ?? 0) - tot, 0);
+  const unclaimed = Math.max(heap.total_avail_pages - heap.outstanding_claims + (d?.outstanding_pages ?? 0), 0);
+  const nodeFree = (n: number): number => Math.max(heap.node_avail_pages[n]! - heap.node_claimed_pages[n]! + (d?.node_claims[n] ?? 0), 0);
+  const entries: xen_memory_claim[] = [];
+  // Pages: 0 often, a share of what fits (free memory, max_pages), the edges, and huge values.
+  const amount = (cap: number, parts: number): number => {
+    const y = r.float();
+    if (y < 0.25) return 0;
+    if (y < 0.65) return r.int(Math.min(cap, Math.floor(room / parts), unclaimed) + 1);
+    if (y < 0.8) return r.pick([cap, cap + 1, room, room + 1, unclaimed, unclaimed + 1, 1]);
+    if (y < 0.92) return r.pow2ish(40);
+    return r.pick([0xffffffff, 2 ** 32, 2 ** 52, Number.MAX_SAFE_INTEGER]);
+  };
+  const shape = r.float();
+  if (shape < 0.1) entries.push({ pages: 0, target: r.pick([XEN_DOMCTL_CLAIM_MEMORY_HOST, XEN_DOMCTL_CLAIM_MEMORY_LEGACY, r.pick(online)]), cmd: 0 });
+  else if (shape < 0.2) {
+    const y = r.float();
+    const pages = y < 0.5 ? tot + 1 + r.int(Math.max(Math.min(unclaimed, room), 1)) : y < 0.7 ? 0 : r.pick([tot, tot + 1, tot + room, tot + room + 1, tot + unclaimed + 1]);
+    entries.push({ pages, target: XEN_DOMCTL_CLAIM_MEMORY_LEGACY, cmd: 0 });
+  } else {
+    const k = Math.min(r.pick([1, 1, 2, 3, online.length]), online.length);
+    const pool = [...online];
+    const parts = k + 1;
+    if (r.chance(0.55)) entries.push({ pages: amount(unclaimed, parts), target: XEN_DOMCTL_CLAIM_MEMORY_HOST, cmd: 0 });
+    for (let i = 0; i < k; i++) {
+      const n = pool.splice(r.int(pool.length), 1)[0]!;
+      entries.push({ pages: amount(nodeFree(n), parts), target: n, cmd: 0 });
+    }
+  }
+  // Bad values: an offline or out-of-range node, a duplicate node, a second HOST/LEGACY
+  // entry, LEGACY with a node, and a reserved cmd.
+  const b = r.float();
+  const nodeEntries = entries.filter((e) => e.target < MAX_NUMNODES);
+  if (b < 0.05) {
+    const offline = Array.from({ length: MAX_NUMNODES }, (_, n) => n).filter((n) => !xen.host.node_online_map.test(n));
+    const target = offline.length > 0 && r.chance(0.6) ? r.pick(offline) : r.pick([MAX_NUMNODES, 255, 0x7fffffff, 0xc0000000, 0xffffffff]);
+    entries.splice(r.int(entries.length + 1), 0, { pages: amount(unclaimed, 2), target, cmd: 0 });
+  } else if (b < 0.09 && nodeEntries.length > 0) {
+    const e = r.pick(nodeEntries);
+    entries.push({ pages: r.chance(0.5) ? e.pages : amount(nodeFree(e.target), 2), target: e.target, cmd: 0 });
+  } else if (b < 0.12) entries.push({ pages: amount(unclaimed, 2), target: r.pick([XEN_DOMCTL_CLAIM_MEMORY_HOST, XEN_DOMCTL_CLAIM_MEMORY_LEGACY]), cmd: 0 });
+  else if (b < 0.14) entries.push({ pages: 0, target: XEN_DOMCTL_CLAIM_MEMORY_LEGACY, cmd: 0 }, { pages: 0, target: r.pick(online), cmd: 0 });
+  else if (b < 0.17) r.pick(entries).cmd = r.pick([1, 2, 0x80000000, 0xffffffff]);
+  if (r.chance(0.2)) for (let i = entries.length - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+  }
+  // nr_entries: the list mostly; 0, one short (the tail unread), one past it (-EFAULT), too many.
+  const x = r.float();
+  let nr = entries.length;
+  if (x < 0.04) nr = 0;
+  else if (x < 0.07) nr = Math.max(entries.length - 1, 0);
+  else if (x < 0.1) nr = entries.length + 1;
+  else if (x < 0.14) nr = r.pick([MAX_CLAIM_ENTRIES + 1, 0xffffffff, 2 ** 31]);
+  else if (x < 0.16) {
+    // A full set of 65 entries, or 66: within the limit only when every node appears once.
+    while (entries.length < MAX_CLAIM_ENTRIES + r.int(2)) entries.push({ pages: 0, target: r.int(MAX_NUMNODES), cmd: 0 });
+    nr = entries.length;
+  }
+  return { kind: 'claimset', caller: callerId, domid: domidArg, mode: XEN_DOMCTL_CLAIM_MEMORY_SET, nr_entries: nr, entries: r.chance(0.02) ? null : entries };
+}
+
 /** What hypercall_slice's CONTINUATION becomes in the stats and the return of a slice. */
 const CONTINUATION_RC = -0x7fffffff;
 
@@ -1257,6 +1541,75 @@ function expectClaim(a: ResArgs, caller: Domain, d: Domain | undefined, pre: { t
   if (a.nr_extents - pre.tot > avail - claims) return neg('ENOMEM');
   return 0;
 }
+
+/** What a claim-set SET must answer, and on success the claim it installs. */
+interface ClaimSetWant {
+  rc: number;
+  /** On success: d->outstanding_pages and d->claims[] afterwards. */
+  out?: number;
+  nodes?: Map<number, number>;
+}
+
+/**
+ * XEN_DOMCTL_claim_memory SET by the v7 rules in their order (reference 10.5: the handler,
+ * then domain_set_claim_entries), from the state before the call: the answer, and what a
+ * success installs. `avail`/`claims`: total_avail_pages and outstanding_claims.
+ */
+function expectClaimSet(xen: Xen, caller: Domain, d: Domain | undefined, op: Extract<SimOp, { kind: 'claimset' }>): ClaimSetWant {
+  const lookup = expectDomctlLookup(caller, d);
+  if (lookup !== 0) return { rc: lookup };
+  const heap = xen.heap;
+  if (op.nr_entries === 0) return { rc: neg('EINVAL') };
+  if (op.nr_entries > MAX_CLAIM_ENTRIES) return { rc: neg('E2BIG') };
+  if (op.entries === null || op.entries.length < op.nr_entries) return { rc: neg('EFAULT') }; // copy_from_guest
+  const dom = d!;
+  let specials = 0;
+  let host = 0;
+  let legacy: number | null = null;
+  const nodes = new Map<number, number>();
+  for (const e of op.entries.slice(0, op.nr_entries)) {
+    if (e.cmd !== 0) return { rc: neg('EINVAL') };
+    if (e.target === XEN_DOMCTL_CLAIM_MEMORY_HOST || e.target === XEN_DOMCTL_CLAIM_MEMORY_LEGACY) {
+      specials++;
+      if (specials > 1) return { rc: neg('EINVAL') };
+      if (e.target === XEN_DOMCTL_CLAIM_MEMORY_HOST) host = e.pages;
+      else legacy = e.pages;
+      continue;
+    }
+    if (e.target >= MAX_NUMNODES || !xen.host.node_online_map.test(e.target)) return { rc: neg('ENOENT') };
+    if (nodes.has(e.target)) return { rc: neg('EINVAL') };
+    const room = heap.node_avail_pages[e.target]! - heap.node_claimed_pages[e.target]! + dom.node_claims[e.target]!;
+    if (e.pages > room) return { rc: neg('ENOMEM') };
+    nodes.set(e.target, e.pages);
+  }
+  const unclaimed = heap.total_avail_pages - heap.outstanding_claims;
+  if (legacy !== null) {
+    if (nodes.size > 0) return { rc: neg('EINVAL') };
+    // The 4.22 XENMEM_claim_pages rules (reference 4.7): an absolute target, 0 releases.
+    if (legacy === 0) return { rc: 0, out: 0, nodes: new Map() };
+    if (dom.outstanding_pages !== 0) return { rc: neg('EINVAL') };
+    if (legacy <= dom.tot_pages || legacy > dom.max_pages) return { rc: neg('EINVAL') };
+    if (legacy - dom.tot_pages > unclaimed) return { rc: neg('ENOMEM') };
+    return { rc: 0, out: legacy - dom.tot_pages, nodes: new Map() };
+  }
+  const nodeSum = sumOf([...nodes.values()]);
+  if (host === 0 && nodeSum === 0) return { rc: 0, out: 0, nodes: new Map() };
+  if (nodeSum + host + dom.tot_pages > dom.max_pages) return { rc: neg('EINVAL') };
+  if (nodeSum + host > unclaimed + dom.outstanding_pages) return { rc: neg('ENOMEM') };
+  return { rc: 0, out: host + nodeSum, nodes };
+}
+
+/** domain_get_claim_entries' answer for d (reference 10.5): {HOST, outstanding - node claims},
+ *  then one entry per node with a claim, in node order. */
+function expectClaimEntries(d: Domain): xen_memory_claim[] {
+  const out: xen_memory_claim[] = [{ pages: d.outstanding_pages - sumOf(d.node_claims), target: XEN_DOMCTL_CLAIM_MEMORY_HOST, cmd: 0 }];
+  d.node_claims.forEach((c, n) => {
+    if (c > 0) out.push({ pages: c, target: n, cmd: 0 });
+  });
+  return out;
+}
+
+const rcName = (rc: number): string => (rc < 0 ? `-${errnoName(-rc)}` : `${rc}`);
 
 /** Why a reservation op must do nothing at all, or null (reference 4.3, 4.11). */
 function earlyFailure(xen: Xen, caller: Domain, d: Domain | undefined, sub: number, a: ResArgs, topBits: number): string | null {
