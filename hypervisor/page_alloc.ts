@@ -299,10 +299,15 @@ export class Heap {
       if (d !== null) node = nodemask.cycle(d.last_alloc_node);
       if (node >= MAX_NUMNODES) node = this.current_cpu_node();
     } else if (node >= MAX_NUMNODES) return null;
-    // XenServer node claims: a domain whose node claim covers the request gets NULL rather than
-    // fall back. A requested node is still tried first; without one, the claimed node is.
+    // XenServer node claims: a domain whose node claim covers the request allocates on the
+    // claimed node only, and gets NULL rather than fall back. A request naming another node gets
+    // NULL too: placing it elsewhere would pass the claim gate on a claim it does not consume,
+    // leaving outstanding_claims above the free memory.
     const pinned = this.node_claims_mode === 'xenserver' && d !== null && d.claim_node !== NUMA_NO_NODE && d.outstanding_pages >= 1 << order;
-    if (pinned && req_node === NUMA_NO_NODE) node = d.claim_node;
+    if (pinned) {
+      if (req_node !== NUMA_NO_NODE && req_node !== d.claim_node) return null;
+      node = d.claim_node;
+    }
     let first = node;
     let retried = false;
     // Bound: every node of the mask is visited once, then every other online node once.

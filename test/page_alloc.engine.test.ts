@@ -215,8 +215,10 @@ describe('node claims behind feature flags (sections 10.2 and 10.5)', () => {
     expect(alloc_domheap_pages(xen, d, 9, memflags())!.node).toBe(1);
     expect(d.outstanding_pages).toBe(free1 - 100 - 512);
     expect(xen.heap.node_claimed_pages[1]).toBe(free1 - 100 - 512);
-    // An exact request for the other node is honoured (and consumes nothing of the node claim).
-    expect(alloc_domheap_pages(xen, d, 9, memflags(MEMF.exact_node, 0))!.node).toBe(0);
+    // A request naming the other node is refused rather than placed where the claim is not
+    // consumed (that would leave outstanding_claims above free memory), exact or not.
+    expect(alloc_domheap_pages(xen, d, 9, memflags(MEMF.exact_node, 0))).toBeNull();
+    expect(alloc_domheap_pages(xen, d, 9, memflags(0, 0))).toBeNull();
     expect(d.outstanding_pages).toBe(free1 - 100 - 512);
     domain_kill(xen, d);
     expect(xen.heap.node_claimed_pages[1]).toBe(0);
