@@ -4,6 +4,7 @@ import { nodeid, type CpuId, type DomId, type NodeId } from './ids.js';
 import { MAX_NUMNODES, NUMA_NO_NODE } from './numa.js';
 import type { P2m } from './p2m.js';
 import { RangeSet } from './rangeset.js';
+import type { VnumaInfo } from './vnuma.js';
 
 export type DomDying = 'alive' | 'dying' | 'dead';
 
@@ -52,6 +53,8 @@ export interface Domain {
   owned: RangeSet[];
   /** GFN -> MFN for a translated (HVM) guest; null for PV, whose GMFNs are MFNs. */
   p2m: P2m | null;
+  /** d->vnuma: set by XEN_DOMCTL_setvnumainfo, dropped at death. */
+  vnuma: VnumaInfo | null;
   node_affinity: Bitmap;
   auto_node_affinity: boolean;
   last_alloc_node: NodeId;
@@ -81,6 +84,7 @@ export function newDomain(id: DomId, max_vcpus: number, last_alloc_node: NodeId)
     node_claims: new Array<number>(MAX_NUMNODES).fill(0),
     owned: Array.from({ length: MAX_NUMNODES }, () => new RangeSet()),
     p2m: null,
+    vnuma: null,
     node_affinity: Bitmap.full(MAX_NUMNODES), // NODE_MASK_ALL (domain_create)
     auto_node_affinity: true,
     last_alloc_node,

@@ -69,6 +69,7 @@ export function domain_kill(xen: Xen, d: Domain): void {
   d.controller_pause_count = Math.max(d.controller_pause_count, 1);
   release_claim(xen, d);
   relinquish_memory(xen, d); // every page freed dirty, for the scrubber
+  d.vnuma = null; // vnuma_destroy
   d.cpupool = 0;
   d.is_dying = 'dead';
   xen.remove_domain(d);

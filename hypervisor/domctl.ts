@@ -6,6 +6,7 @@ import { XEN_DOMCTL, XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMINF, XEN_INVALID_MAX_V
 import { getnodeaffinity, setnodeaffinity, vcpu_affinity_domctl } from './affinity.js';
 import { domain_create, domain_kill } from './domain_create.js';
 import { claim_memory, max_mem, numa_op } from './domctl_memory.js';
+import { setvnumainfo } from './vnuma.js';
 import { domain_set_running, domain_update_node_aff, sched_init_vcpu, vcpu_runtime } from './sched.js';
 import type { Xen } from './xen.js';
 import { xsm_default_action } from './xsm.js';
@@ -56,6 +57,8 @@ export function do_domctl(xen: Xen, caller: Domain, op: xen_domctl): number {
       return set_target(xen, d, u.op.target);
     case 'max_mem':
       return max_mem(d, u.op.max_memkb);
+    case 'vnuma':
+      return setvnumainfo(d, u.op);
     case 'numa_op':
       return numa_op(xen, d, u.op);
     case 'claim_memory':

@@ -2,6 +2,8 @@
 import type { Xen } from './xen.js';
 import { cpuid, nodeid } from './ids.js';
 import { domain_node_pages } from './domain.js';
+import { NUMA_NO_NODE } from './numa.js';
+import type { VnumaInfo } from './vnuma.js';
 import { dump_domains } from './keyhandler_domains.js';
 import { MAX_NUMNODES } from './numa.js';
 
@@ -29,6 +31,7 @@ function dump_numa(xen: Xen): void {
   for (const d of xen.domains_in_order()) {
     p(`d${d.domain_id} (total: ${d.tot_pages}):`); // %pd (total: %u), 4.18+
     for (const n of h.node_online_map.bits()) p(`    Node ${n}: ${domain_node_pages(d, n)}`);
+    if (d.vnuma !== null) for (const line of dump_vnuma(d.vnuma, d.max_vcpus)) p(line);
   }
 }
 
@@ -42,6 +45,35 @@ function dump_heap(xen: Xen): void {
     const dirty = xen.heap.node_need_scrub(n);
     if (dirty !== 0) p(`Node ${n} has ${dirty} unscrubbed pages`);
   }
+}
+
+/** The vNUMA part of dump_numa: each vnode's pnode, its vCPUs as runs ("a-b " or "a "; the
+ *  last run gets no trailing space, and a last lone vCPU nothing after it), then its ranges. */
+function dump_vnuma(v: VnumaInfo, max_vcpus: number): string[] {
+  const lines = [`     ${v.nr_vnodes} vnodes, ${max_vcpus} vcpus, guest physical layout:`];
+  const pad3 = (n: number): string => String(n).padStart(3, ' ');
+  const hex16 = (b: bigint): string => b.toString(16).padStart(16, '0');
+  for (let i = 0; i < v.nr_vnodes; i++) {
+    const pnode = v.vnode_to_pnode[i]!;
+    let line = `       ${pad3(i)}: pnode ${pnode === NUMA_NO_NODE ? '???' : pad3(pnode)}, vcpus `;
+    let start = -1;
+    let j = 0;
+    for (; j < max_vcpus; j++) {
+      if (v.vcpu_to_vnode[j] === i) {
+        if (start < 0) {
+          line += `${j}`;
+          start = j;
+        }
+      } else if (start >= 0) {
+        line += j - 1 !== start ? `-${j - 1} ` : ' ';
+        start = -1;
+      }
+    }
+    if (start >= 0 && start !== j - 1) line += `-${j - 1}`;
+    lines.push(line);
+    for (const r of v.vmemrange) if (r.nid === i) lines.push(`           ${hex16(r.start)} - ${hex16(r.end)}`);
+  }
+  return lines;
 }
 
 const HANDLERS: Record<string, (xen: Xen) => void> = {

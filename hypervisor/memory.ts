@@ -11,6 +11,7 @@ import { MEMOP_CMD_MASK, MEMOP_EXTENT_SHIFT, XENMEM, type xen_memory_op, type xe
 import { MEMOP_MAX_EXTENTS } from '../proto/public/memory.js';
 import { XENMEMF_exact_node_request, XENMEMF_get_address_bits, XENMEMF_get_node, XENMEMF_populate_on_demand, XENMEMF_vnode } from '../proto/public/xenmem_flags.js';
 import type { Xen } from './xen.js';
+import { get_vnumainfo } from './vnuma.js';
 import { xsm_default_action } from './xsm.js';
 
 /** memop-max-order= (xen/common/memory.c, x86 defaults): per caller class. */
@@ -54,7 +55,7 @@ interface MemopArgs {
  * Port of construct_memop_from_reservation with propagate_node: address bits (1..12 is an
  * error, values past the host's top are ignored), then vnode or node. Returns null on error.
  */
-function construct_memop(xen: Xen, caller: Domain, r: xen_memory_reservation): MemFlags | null {
+function construct_memop(xen: Xen, caller: Domain, d: Domain, r: xen_memory_reservation): MemFlags | null {
   const mf = memflags();
   const address_bits = XENMEMF_get_address_bits(r.mem_flags);
   // get_order_from_pages(max_page) + PAGE_SHIFT
@@ -63,8 +64,19 @@ function construct_memop(xen: Xen, caller: Domain, r: xen_memory_reservation): M
     if (address_bits <= 12) return null;
     mf.bits = address_bits;
   }
-  // XENMEMF_vnode: no domain has vNUMA yet, and without it the node bits are ignored.
-  if ((r.mem_flags & XENMEMF_vnode) !== 0) return mf;
+  if ((r.mem_flags & XENMEMF_vnode) !== 0) {
+    // A virtual node of d's vNUMA layout (no privilege needed); without vNUMA the bits are ignored.
+    const v = d.vnuma;
+    if (v === null) return mf;
+    const vnode = XENMEMF_get_node(r.mem_flags);
+    if (vnode >= v.nr_vnodes) return null;
+    const pnode = v.vnode_to_pnode[vnode]!;
+    if (pnode !== NUMA_NO_NODE) {
+      mf.node = nodeid(pnode);
+      if ((r.mem_flags & XENMEMF_exact_node_request) !== 0) mf.flags |= MEMF.exact_node;
+    }
+    return mf;
+  }
   const node = XENMEMF_get_node(r.mem_flags);
   if (node === NUMA_NO_NODE) return mf;
   const exact = (r.mem_flags & XENMEMF_exact_node_request) !== 0;
@@ -86,7 +98,7 @@ function reservation_op(xen: Xen, caller: Domain, op: xen_memory_op, sub: number
   if (start_extent >= r.nr_extents) return start_extent;
   const d = lookupAny(xen, caller, r.domid);
   if (d === undefined) return start_extent;
-  const mf = construct_memop(xen, caller, r);
+  const mf = construct_memop(xen, caller, d, r);
   if (mf === null) return start_extent;
   if (sub === XENMEM.populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand) !== 0) mf.flags |= MEMF.populate_on_demand;
   if (xsm_default_action('TARGET', caller, d) !== 0) return start_extent;
@@ -259,19 +271,19 @@ function domain_query(xen: Xen, caller: Domain, op: xen_memory_op, sub: number, 
 }
 
 /**
- * The XENMEM_get_vnumainfo case up to the vNUMA check: start_extent and pad are -EINVAL, an
- * unknown domain -ESRCH (DOMID_SELF allowed), XSM_TARGET -EPERM; no domain has vNUMA yet (it
- * arrives with XEN_DOMCTL_setvnumainfo), so every lookup ends in -EOPNOTSUPP.
+ * The XENMEM_get_vnumainfo case: start_extent and pad are -EINVAL, an unknown domain -ESRCH
+ * (DOMID_SELF allowed), XSM_TARGET -EPERM, then the vNUMA data itself (vnuma.ts).
  */
-function get_vnumainfo(xen: Xen, caller: Domain, op: xen_memory_op, start_extent: number): number {
+function get_vnumainfo_op(xen: Xen, caller: Domain, op: xen_memory_op, start_extent: number): number {
   if (start_extent !== 0) return neg('EINVAL');
-  const v = op.arg.kind === 'vnuma' ? op.arg.op : { domid: 0, pad: 0 };
-  if (v.pad !== 0) return neg('EINVAL');
-  const d = lookupAny(xen, caller, v.domid);
+  if (op.arg.kind !== 'vnuma') return neg('EFAULT'); // unreachable: the codec always decodes it
+  const t = op.arg.op;
+  if (t.pad !== 0) return neg('EINVAL');
+  const d = lookupAny(xen, caller, t.domid);
   if (d === undefined) return neg('ESRCH');
   const denied = xsm_default_action('TARGET', caller, d);
   if (denied !== 0) return denied;
-  return neg('EOPNOTSUPP');
+  return get_vnumainfo(d, t);
 }
 
 /** Port of domain_get_maximum_gpfn (x86): the p2m's max_mapped_pfn for HVM; for PV
@@ -302,7 +314,7 @@ export function do_memory_op(xen: Xen, caller: Domain, op: xen_memory_op): numbe
     case XENMEM.maximum_gpfn:
       return domain_query(xen, caller, op, sub, start_extent);
     case XENMEM.get_vnumainfo:
-      return get_vnumainfo(xen, caller, op, start_extent);
+      return get_vnumainfo_op(xen, caller, op, start_extent);
     default:
       return neg('ENOSYS');
   }

@@ -6,3 +6,4 @@ export * from './xc_error.js';
 export * from './xc_memory.js';
 export * from './xc_misc.js';
 export { xc_interface, xc_interface_close, xc_interface_open } from './xc_private.js';
+export * from './xc_vnuma.js';

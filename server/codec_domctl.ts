@@ -3,7 +3,7 @@ import type { DomctlPayload, xen_domctl, xen_domctl_createdomain, xen_domctl_get
 import type { xen_domctl as Wire, xen_domctl__Output as WireIn } from '../proto/generated/xen/xen_domctl.js';
 import type { xen_domctl_getdomaininfo as WireInfo } from '../proto/generated/xen/xen_domctl_getdomaininfo.js';
 import { GuestHandle } from '../hypervisor/guest_handle.js';
-import { bitmapIn, bitmapOut, handleOut, outOnly } from './codec_handle.js';
+import { bitmapIn, bitmapOut, handleOut, outOnly, vmemrangeIn } from './codec_handle.js';
 import { checkPayload, fail, str64, u64, u64n, width } from './codec.js';
 
 /** The union member that belongs to each XEN_DOMCTL_* command. */
@@ -76,6 +76,18 @@ function payload(w: WireIn, member: string | undefined): DomctlPayload {
     case 'numa_op': {
       const n = w.numa_op;
       return { kind: 'numa_op', op: { op: n?.op ?? 0, nr_nodes: n?.node_pages?.nr_nodes ?? 0, node_tot_pages: outOnly(n?.node_pages?.node_tot_pages) } };
+    }
+    case 'vnuma': {
+      const v = w.vnuma;
+      const u32s = (h: { buf: number[] } | null | undefined): GuestHandle<number> => (h === null || h === undefined ? GuestHandle.null() : new GuestHandle([...h.buf]));
+      return {
+        kind: 'vnuma',
+        op: {
+          nr_vnodes: v?.nr_vnodes ?? 0, nr_vmemranges: v?.nr_vmemranges ?? 0, nr_vcpus: v?.nr_vcpus ?? 0, pad: v?.pad ?? 0,
+          vdistance: u32s(v?.vdistance), vcpu_to_vnode: u32s(v?.vcpu_to_vnode), vnode_to_pnode: u32s(v?.vnode_to_pnode),
+          vmemrange: v?.vmemrange === null || v?.vmemrange === undefined ? GuestHandle.null() : new GuestHandle(v.vmemrange.buf.map(vmemrangeIn)),
+        },
+      };
     }
     case 'claim_memory': {
       const c = w.claim_memory;

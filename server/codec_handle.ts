@@ -1,6 +1,9 @@
 // Guest handles and xenctl_bitmaps between the wire and the engine.
 import type { XenctlBitmap } from '../hypervisor/bitmap.js';
 import { GuestHandle } from '../hypervisor/guest_handle.js';
+import type { xen_vmemrange } from '../hypervisor/vnuma.js';
+import type { xen_vmemrange__Output } from '../proto/generated/xen/xen_vmemrange.js';
+import { str64, u64 } from './codec.js';
 import type { xenctl_bitmap__Output } from '../proto/generated/xen/xenctl_bitmap.js';
 import type { xenctl_bitmap } from '../proto/generated/xen/xenctl_bitmap.js';
 
@@ -24,4 +27,13 @@ export function bitmapIn(b: xenctl_bitmap__Output | null | undefined): XenctlBit
 
 export function bitmapOut(b: XenctlBitmap): xenctl_bitmap {
   return { nr_bits: b.nr_bits, bitmap: b.written === null ? null : { buf: Buffer.from(b.written) } };
+}
+
+/** struct xen_vmemrange between the wire and the engine (addresses are u64 bytes). */
+export function vmemrangeIn(r: xen_vmemrange__Output, i: number): xen_vmemrange {
+  return { start: u64(r.start, `vmemrange[${i}].start`), end: u64(r.end, `vmemrange[${i}].end`), flags: r.flags, nid: r.nid };
+}
+
+export function vmemrangeOut(r: xen_vmemrange): { start: string | number; end: string | number; flags: number; nid: number } {
+  return { start: str64(r.start), end: str64(r.end), flags: r.flags, nid: r.nid };
 }

@@ -4,6 +4,7 @@ import { MEMOP_CMD_MASK, type MemoryOpArg, type xen_memory_op } from '../hypervi
 import type { xen_memory_op as Wire, xen_memory_op__Output as WireIn } from '../proto/generated/xen/xen_memory_op.js';
 import type { xen_memory_reservation__Output as WireRes } from '../proto/generated/xen/xen_memory_reservation.js';
 import { checkPayload, str64, u64n, width } from './codec.js';
+import { handleOut, outOnly, vmemrangeOut } from './codec_handle.js';
 
 /** The argument each XENMEM_* sub-op takes (by bits 0-5 of cmd); sub-ops absent take none. */
 const ARG: Record<number, NonNullable<WireIn['arg']>> = {
@@ -41,7 +42,14 @@ export function memoryOpIn(w: WireIn): xen_memory_op {
   else if (member === 'domain') arg = { kind: 'domain', op: { domid: width(w.domain?.domid, 16, 'domain.domid') } };
   else if (member === 'vnuma') {
     const v = w.vnuma;
-    arg = { kind: 'vnuma', op: { domid: width(v?.domid, 16, 'vnuma.domid'), pad: v?.pad ?? 0, nr_vnodes: v?.nr_vnodes ?? 0, nr_vcpus: v?.nr_vcpus ?? 0, nr_vmemranges: v?.nr_vmemranges ?? 0 } };
+    arg = {
+      kind: 'vnuma',
+      op: {
+        domid: width(v?.domid, 16, 'vnuma.domid'), pad: v?.pad ?? 0,
+        nr_vnodes: v?.nr_vnodes ?? 0, nr_vcpus: v?.nr_vcpus ?? 0, nr_vmemranges: v?.nr_vmemranges ?? 0,
+        vdistance: outOnly(v?.vdistance), vcpu_to_vnode: outOnly(v?.vcpu_to_vnode), vmemrange: outOnly(v?.vmemrange),
+      },
+    };
   }
   return { cmd: w.cmd, arg };
 }
@@ -59,5 +67,13 @@ export function memoryOpOut(m: xen_memory_op): Wire {
     }
     out.reservation = { extent_start: list, nr_extents: str64(r.nr_extents), extent_order: r.extent_order, mem_flags: r.mem_flags, domid: r.domid };
   } else if (m.arg.kind === 'domain') out.domain = { domid: m.arg.op.domid };
+  else if (m.arg.kind === 'vnuma') {
+    const t = m.arg.op;
+    out.vnuma = {
+      domid: t.domid, pad: t.pad, nr_vnodes: t.nr_vnodes, nr_vcpus: t.nr_vcpus, nr_vmemranges: t.nr_vmemranges,
+      vdistance: handleOut(t.vdistance, (x) => x), vcpu_to_vnode: handleOut(t.vcpu_to_vnode, (x) => x),
+      vmemrange: handleOut(t.vmemrange, vmemrangeOut),
+    };
+  }
   return out;
 }

@@ -100,7 +100,9 @@ describe('domain_kill', () => {
     expect(domain_node_pages(d, 1)).toBe(512);
     expect(domain_set_outstanding_pages(xen, d, 536, nodeid(NUMA_NO_NODE))).toBe(0);
     expect(xen.heap.outstanding_claims).toBe(24);
+    d.vnuma = { nr_vnodes: 1, nr_vmemranges: 0, vdistance: [10], vcpu_to_vnode: [0], vnode_to_pnode: [1], vmemrange: [] };
     domain_kill(xen, d);
+    expect(d.vnuma).toBeNull(); // vnuma_destroy
     expect(xen.heap.node_need_scrub(1)).toBeGreaterThanOrEqual(512); // a dying domain's pages are dirty
     expect(xen.heap.total_avail_pages).toBe(free);
     expect(xen.heap.outstanding_claims).toBe(0); // statement 35

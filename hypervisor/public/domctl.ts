@@ -3,6 +3,7 @@ export { XEN_DOMCTL_INTERFACE_VERSION, XEN_DOMCTL, XEN_DOMINF, XEN_INVALID_MAX_V
 import type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo } from '../../proto/public/domctl.js';
 import type { XenctlBitmap } from '../bitmap.js';
 import type { xen_domctl_claim_memory, xen_domctl_numa_op } from '../domctl_memory.js';
+import type { xen_domctl_vnuma } from '../vnuma.js';
 export type { xen_arch_domainconfig, xen_domctl_createdomain, xen_domctl_getdomaininfo, xen_domctl_getvcpuinfo };
 
 export interface xen_domctl_vcpuaffinity {
@@ -33,6 +34,7 @@ export type DomctlPayload =
   | { kind: 'max_mem'; op: { max_memkb: bigint } }
   | { kind: 'numa_op'; op: xen_domctl_numa_op }
   | { kind: 'claim_memory'; op: xen_domctl_claim_memory }
+  | { kind: 'vnuma'; op: xen_domctl_vnuma }
   | { kind: 'none' }
   | { kind: 'other' };
 

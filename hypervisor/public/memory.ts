@@ -1,5 +1,6 @@
 // The engine's view of xen/include/public/memory.h (do_memory_op).
 import type { GuestHandle } from '../guest_handle.js';
+import type { xen_vnuma_topology_info } from '../vnuma.js';
 export { XENMEM, MEMOP_EXTENT_SHIFT, MEMOP_CMD_MASK } from '../../proto/public/memory.js';
 
 /** struct xen_memory_reservation. Frame numbers past 2^53 arrive clamped to 2^53 - 1. */
@@ -15,7 +16,7 @@ export interface xen_memory_reservation {
 export type MemoryOpArg =
   | { kind: 'reservation'; op: xen_memory_reservation }
   | { kind: 'domain'; op: { domid: number } }
-  | { kind: 'vnuma'; op: { domid: number; pad: number; nr_vnodes: number; nr_vcpus: number; nr_vmemranges: number } }
+  | { kind: 'vnuma'; op: xen_vnuma_topology_info }
   | { kind: 'none' };
 
 export interface xen_memory_op {
