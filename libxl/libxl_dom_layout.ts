@@ -6,7 +6,7 @@ import { xc_domain_setvnuma, type xen_vmemrange_t } from '../libxc/xenctrl.js';
 import { LibxlError } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 import { libxl_bitmap_test } from './libxl_utils.js';
-import type { LibxlVnumaLog, libxl_vnuma_build_info } from './libxl_vnuma.js';
+import { libxl__vnuma_build_vmemrange_hvm, libxl__vnuma_config_check_ctx, type LibxlVnumaLog, type libxl_vnuma_build_info } from './libxl_vnuma.js';
 
 /** public/hvm/e820.h: HVM_BELOW_4G_RAM_END = HVM_BELOW_4G_MMIO_START. */
 export const HVM_BELOW_4G_MMIO_START = 0xf0000000n;
@@ -139,4 +139,29 @@ export async function libxl__set_vnuma_info(ctx: libxl_ctx, domid: number, info:
     log('error', 'xc_domain_setvnuma failed');
     throw new LibxlError('ERROR_FAIL', 'xc_domain_setvnuma failed', { cause: e });
   }
+}
+
+/** What libxl__build_hvm copies into struct xc_dom_image after the vNUMA steps. */
+export interface xc_dom_vnuma {
+  vmemranges: xen_vmemrange_t[];
+  nr_vnodes: number;
+  vnode_to_pnode: number[];
+}
+
+/**
+ * Port of libxl__build_hvm's vNUMA block: build the vmemranges ("hvm build vmemranges failed"
+ * on error), libxl__vnuma_config_check against the live host, set_vnuma_info, then the
+ * sorted ranges and vnode_to_pnode for libxenguest.
+ */
+export async function libxl__build_hvm_vnuma(ctx: libxl_ctx, domid: number, info: libxl_vnuma_build_info, dom: xc_dom_hvm_layout, log: LibxlVnumaLog = () => {}): Promise<xc_dom_vnuma> {
+  let vmemranges: xen_vmemrange_t[];
+  try {
+    vmemranges = libxl__vnuma_build_vmemrange_hvm(info, dom, log);
+  } catch (e) {
+    log('error', 'hvm build vmemranges failed');
+    throw e;
+  }
+  await libxl__vnuma_config_check_ctx(ctx, info, vmemranges, log);
+  await libxl__set_vnuma_info(ctx, domid, info, vmemranges, log);
+  return { vmemranges: vmemranges.map((r) => ({ ...r })), nr_vnodes: info.vnuma_nodes.length, vnode_to_pnode: info.vnuma_nodes.map((v) => v.pnode) };
 }
