@@ -1,0 +1,278 @@
+// meminit_hvm benchmark (npm run bench:meminit; issue 5). libxenguest's HVM memory build
+// (xenguest/meminit_hvm.ts) over the real wire: the server in a child process
+// (bench/meminit_servers.ts, preset 64node: 64 nodes x 256 GiB), libxc's client in this process.
+// Two cases, each timed by wall clock around meminit_hvm alone (domain create/destroy untimed):
+//  (1) a 1 TiB guest laid out as libxl__build_hvm does (device model, 256 MiB hole below 4 GiB,
+//      claim on), no node: mostly 1 GiB extents;
+//  (2) the 4 KiB worst case: 16 GiB with XENMEMF_exact_node on a node fragmented first so that
+//      no 2 MiB (hence no 1 GiB) block is free on it: every pass tries 1 GiB, then 2 MiB, then
+//      populates 2048 pages of 4 KiB.
+// The hypercalls a build issues are counted by wrapping the libxc handle's generated client
+// methods (every memory_op, domctl, sysctl, multicall goes through them); the echo round trip
+// (bench/echo.ts, an 84 B message as in bench/wire.bench.ts) is measured in the same run, just
+// before and after each build. Figure: build time / (hypercalls x echo round trip), goal <= 1.2.
+// Results: bench/results/meminit-summary.json.
+import type * as grpc from '@grpc/grpc-js';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DOMID_ANY } from '../hypervisor/ids.js';
+import { libxl__build_hvm_layout } from '../libxl/libxl_dom_layout.js';
+import { CHANNEL_OPTIONS } from '../libxc/xc_private.js';
+import {
+  xc_domain_create,
+  xc_domain_decrease_reservation_exact,
+  xc_domain_destroy,
+  xc_domain_populate_physmap,
+  xc_domain_setmaxmem,
+  xc_interface_close,
+  xc_interface_open,
+  xc_numa_meminfo,
+  type xc_createdomain_config,
+  type xc_interface,
+  type xc_node_meminfo_t,
+} from '../libxc/xenctrl.js';
+import { XEN_DOMCTL_CDF } from '../proto/public/domctl.js';
+import { XENMEMF_exact_node } from '../proto/public/xenmem_flags.js';
+import { meminit_hvm } from '../xenguest/meminit_hvm.js';
+import { xc_dom_image_init, type xc_dom_image } from '../xenguest/xc_dom.js';
+import { loadEcho, payloadForMessageSize, type EchoClient, type EchoMsg } from './echo.js';
+
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const PRESET = process.env['MEMINIT_PRESET'] ?? '64node';
+const GOAL = 1.2;
+const ECHO_MESSAGE_BYTES = 84; // the physinfo reply's size, as in wire.bench.ts
+const ECHO_SAMPLES = 1_000; // per measurement, one in flight
+const ECHO_WARMUP = 2_000;
+const REPS_1TIB = Number(process.env['MEMINIT_REPS_1TIB'] ?? 5);
+const REPS_4K = Number(process.env['MEMINIT_REPS_4K'] ?? 3);
+const GUEST_1_GIB = Number(process.env['MEMINIT_GUEST1_GIB'] ?? 1024);
+const GUEST_2_GIB = Number(process.env['MEMINIT_GUEST2_GIB'] ?? 16);
+const PAGES_2M = 512;
+const HVM: xc_createdomain_config = { flags: XEN_DOMCTL_CDF.hvm | XEN_DOMCTL_CDF.hap, max_vcpus: 1, max_grant_frames: -1, max_maptrack_frames: -1 };
+
+const call = <R>(f: (cb: grpc.requestCallback<R>) => void): Promise<R> => new Promise((resolve, reject) => f((e, r) => (e ? reject(e) : resolve(r!))));
+const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+// --- Servers, in a child process -------------------------------------------------------------
+
+const servers = spawn(process.execPath, [fileURLToPath(new URL('../bin/run-ts.js', import.meta.url)), fileURLToPath(new URL('./meminit_servers.ts', import.meta.url)), PRESET], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const serversExited = new Promise<number | null>((resolve) => servers.on('exit', (code) => resolve(code)));
+const addresses = await new Promise<{ hypervisor: string; echo: string }>((resolve, reject) => {
+  let out = '';
+  servers.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+    for (const line of out.split('\n').slice(0, -1)) {
+      try {
+        const a = JSON.parse(line) as { hypervisor?: string; echo?: string };
+        if (typeof a.hypervisor === 'string' && typeof a.echo === 'string') return resolve({ hypervisor: a.hypervisor, echo: a.echo });
+      } catch {
+        // not the address line
+      }
+    }
+  });
+  void serversExited.then((code) => reject(new Error(`bench/meminit_servers.ts exited (${code}) before serving`)));
+});
+
+const xch = await xc_interface_open(addresses.hypervisor);
+const echoPkg = loadEcho();
+const echoClient = new echoPkg.Echo(addresses.echo, (await import('@grpc/grpc-js')).credentials.createInsecure(), CHANNEL_OPTIONS) as unknown as EchoClient;
+const echoMsg: EchoMsg = { payload: Buffer.alloc(payloadForMessageSize(echoPkg, ECHO_MESSAGE_BYTES), 0x5a) };
+const echoOnce = (): Promise<EchoMsg> => call<EchoMsg>((cb) => echoClient.echo(echoMsg, cb));
+const back = await echoOnce();
+if (!back.payload.equals(echoMsg.payload)) throw new Error('echo did not return its payload');
+for (let i = 0; i < ECHO_WARMUP; i++) await echoOnce();
+
+/** Mean echo round trip in ms over `n` sequential calls. */
+async function echoRttMs(n = ECHO_SAMPLES): Promise<number> {
+  const t0 = nowMs();
+  for (let i = 0; i < n; i++) await echoOnce();
+  return (nowMs() - t0) / n;
+}
+
+// --- Hypercall counting ----------------------------------------------------------------------
+
+/** Counts per RPC (and per memory_op cmd / populate order) while `counting` is set. */
+const counts = new Map<string, number>();
+let counting = false;
+const client = xch.client as unknown as Record<string, (...a: unknown[]) => unknown>;
+for (const method of ['memory_op', 'domctl', 'sysctl', 'multicall', 'xen_version']) {
+  const orig = client[method];
+  if (typeof orig !== 'function') continue;
+  client[method] = function (this: unknown, ...args: unknown[]) {
+    if (counting) {
+      let key = method;
+      const req = args[0] as { cmd?: number; reservation?: { extent_order?: number } } | undefined;
+      if (method === 'memory_op' && req !== undefined) key += ` cmd ${req.cmd}${req.cmd === 6 ? ` order ${req.reservation?.extent_order ?? 0}` : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return orig.apply(xch.client, args);
+  };
+}
+
+// --- Builds ----------------------------------------------------------------------------------
+
+async function nodeFree(x: xc_interface): Promise<number[]> {
+  const n = await xc_numa_meminfo(x, 0, null);
+  const mi: xc_node_meminfo_t[] = Array.from({ length: n }, () => ({ size: 0n, free: 0n, claimed: 0n }));
+  await xc_numa_meminfo(x, n, mi);
+  return mi.map((m) => Number(m.free / 4096n));
+}
+
+async function guest(): Promise<number> {
+  const d = await xc_domain_create(xch, DOMID_ANY, HVM);
+  await xc_domain_setmaxmem(xch, d, -1);
+  return d;
+}
+
+/** An xc_dom_image laid out as libxl__build_hvm lays out an HVM guest (device model, default hole) of `gib` GiB. */
+function image(domid: number, gib: number, memflags: number): xc_dom_image {
+  const memkb = gib * 1024 * 1024;
+  const l = libxl__build_hvm_layout({ max_memkb: memkb, target_memkb: memkb, video_memkb: 0, mmio_hole_memkb: 0, device_model: true, max_vcpus: 1 });
+  return xc_dom_image_init(xch, domid, {
+    total_pages: Number(l.total_pages),
+    target_pages: Number(l.target_pages),
+    lowmem_end: Number(l.lowmem_end),
+    highmem_end: Number(l.highmem_end),
+    mmio_start: Number(l.mmio_start),
+    mmio_size: Number(l.mmio_size),
+    vga_hole_size: l.vga_hole_size,
+    device_model: l.device_model,
+    claim_enabled: true,
+    memflags,
+  });
+}
+
+interface Rep {
+  ms: number;
+  hypercalls: number;
+  echo_rtt_us: number;
+  ratio: number;
+  by_call: Record<string, number>;
+  stats: { '1g': number; '2m': number; '4k': number };
+}
+
+async function timedBuild(gib: number, memflags: number): Promise<Rep> {
+  const d = await guest();
+  const dom = image(d, gib, memflags);
+  const echoBefore = await echoRttMs();
+  counts.clear();
+  counting = true;
+  const t0 = nowMs();
+  await meminit_hvm(dom);
+  const ms = nowMs() - t0;
+  counting = false;
+  const echoAfter = await echoRttMs();
+  await xc_domain_destroy(xch, d);
+  const hypercalls = [...counts.values()].reduce((a, b) => a + b, 0);
+  const echoMs = (echoBefore + echoAfter) / 2;
+  return {
+    ms,
+    hypercalls,
+    echo_rtt_us: echoMs * 1000,
+    ratio: ms / (hypercalls * echoMs),
+    by_call: Object.fromEntries([...counts].sort()),
+    stats: { '1g': dom.stat_1gb_pages, '2m': dom.stat_2mb_pages, '4k': dom.stat_normal_pages },
+  };
+}
+
+const line = (label: string, r: Rep): string =>
+  `  ${label}: ${r.ms.toFixed(0)} ms, ${r.hypercalls} hypercalls (${(r.ms / r.hypercalls).toFixed(3)} ms each), echo ${r.echo_rtt_us.toFixed(0)} us -> ratio ${r.ratio.toFixed(2)}  [1G ${r.stats['1g']}, 2M ${r.stats['2m']}, 4K ${r.stats['4k']}]`;
+
+// (1) 1 TiB, no node.
+console.log(`(1) ${GUEST_1_GIB} GiB guest on ${PRESET}, ${REPS_1TIB} builds (+1 untimed warm-up)`);
+await timedBuild(GUEST_1_GIB, 0);
+const reps1: Rep[] = [];
+for (let i = 0; i < REPS_1TIB; i++) {
+  reps1.push(await timedBuild(GUEST_1_GIB, 0));
+  console.log(line(`build ${i + 1}`, reps1.at(-1)!));
+}
+
+// (2) Fragment the last node: a filler domain takes every free 2 MiB block of the node (order 9,
+// exact node), then gives back all but the first page of as many 2 MiB chunks as the guest needs
+// (orders 0..8 at offsets 1, 2, 4, ... 256 of each chunk). The node is left with no free block of
+// order >= 9: its free memory is those 511-page remnants plus whatever sub-2 MiB blocks it had.
+const free0 = await nodeFree(xch);
+const node = free0.length - 1;
+const flags = XENMEMF_exact_node(node);
+const filler = await guest();
+const tFrag = nowMs();
+let chunks = 0;
+for (;;) {
+  const batch = 8192;
+  const done = await xc_domain_populate_physmap(xch, filler, batch, 9, flags, Array.from({ length: batch }, (_, i) => (chunks + i) * PAGES_2M));
+  chunks += done;
+  if (done < batch) break;
+}
+const guest2Pages = Number(image(0, GUEST_2_GIB, 0).total_pages);
+const released = Math.min(chunks, Math.ceil(guest2Pages / (PAGES_2M - 1)) + 64);
+for (let k = 0; k < 9; k++) {
+  for (let base = 0; base < released; base += 8192) {
+    const n = Math.min(8192, released - base);
+    await xc_domain_decrease_reservation_exact(xch, filler, n, k, Array.from({ length: n }, (_, i) => (base + i) * PAGES_2M + 2 ** k));
+  }
+}
+const fragMs = nowMs() - tFrag;
+const nodeFreeAfter = (await nodeFree(xch))[node]!;
+console.log(`(2) node ${node}: filler took ${chunks} x 2 MiB, released 511 pages of ${released} of them in ${(fragMs / 1000).toFixed(1)} s; node free ${nodeFreeAfter} pages (guest needs ${guest2Pages - 0x20})`);
+console.log(`    ${GUEST_2_GIB} GiB guest, exact node ${node}, ${REPS_4K} builds (+1 untimed warm-up)`);
+const warm2 = await timedBuild(GUEST_2_GIB, flags);
+if (warm2.stats['1g'] !== 0 || warm2.stats['2m'] !== 0) throw new Error(`node ${node} not fragmented: ${JSON.stringify(warm2.stats)}`);
+const reps2: Rep[] = [];
+for (let i = 0; i < REPS_4K; i++) {
+  reps2.push(await timedBuild(GUEST_2_GIB, flags));
+  console.log(line(`build ${i + 1}`, reps2.at(-1)!));
+}
+await xc_domain_destroy(xch, filler);
+
+// --- Figures ---------------------------------------------------------------------------------
+
+const summarise = (reps: Rep[]): unknown => ({
+  median_ms: median(reps.map((r) => r.ms)),
+  hypercalls: reps[0]!.hypercalls,
+  by_call: reps[0]!.by_call,
+  extents: reps[0]!.stats,
+  median_echo_rtt_us: median(reps.map((r) => r.echo_rtt_us)),
+  median_ms_per_hypercall: median(reps.map((r) => r.ms / r.hypercalls)),
+  median_ratio: median(reps.map((r) => r.ratio)),
+  goal_max: GOAL,
+  met: median(reps.map((r) => r.ratio)) <= GOAL,
+  reps,
+});
+const figures = {
+  node: process.version,
+  date: new Date().toISOString(),
+  preset: PRESET,
+  layout: 'server in a child process (bench/meminit_servers.ts); libxc client and echo client in the benchmark process; echo message 84 B',
+  case1_1tib: { guest_gib: GUEST_1_GIB, memflags: 0, ...(summarise(reps1) as object) },
+  case2_4k_worst: {
+    guest_gib: GUEST_2_GIB,
+    memflags: `XENMEMF_exact_node(${node})`,
+    fragmentation: { node, filler_2m_chunks: chunks, chunks_released_to_511_pages: released, node_free_pages_before_build: nodeFreeAfter, setup_s: fragMs / 1000 },
+    ...(summarise(reps2) as object),
+  },
+};
+mkdirSync(RESULTS, { recursive: true });
+writeFileSync(`${RESULTS}meminit-summary.json`, `${JSON.stringify(figures, null, 2)}\n`);
+
+const verdict = (r: number): string => (r <= GOAL ? 'met' : 'NOT met');
+const m1 = median(reps1.map((r) => r.ratio));
+const m2 = median(reps2.map((r) => r.ratio));
+console.log(`\nxenemu meminit_hvm summary (${process.version}, ${PRESET}, medians)`);
+console.log(`  (1) ${GUEST_1_GIB} GiB: ${median(reps1.map((r) => r.ms)).toFixed(0)} ms, ${reps1[0]!.hypercalls} hypercalls, echo ${median(reps1.map((r) => r.echo_rtt_us)).toFixed(0)} us: ratio ${m1.toFixed(2)}  goal <= ${GOAL}: ${verdict(m1)}`);
+console.log(`  (2) ${GUEST_2_GIB} GiB 4K: ${median(reps2.map((r) => r.ms)).toFixed(0)} ms, ${reps2[0]!.hypercalls} hypercalls, echo ${median(reps2.map((r) => r.echo_rtt_us)).toFixed(0)} us: ratio ${m2.toFixed(2)}  goal <= ${GOAL}: ${verdict(m2)}`);
+console.log(`Wrote ${RESULTS}meminit-summary.json`);
+
+xc_interface_close(xch);
+echoClient.close();
+servers.stdin!.end();
+const killer = setTimeout(() => servers.kill(), 10_000);
+await serversExited;
+clearTimeout(killer);

@@ -1,0 +1,33 @@
+// The server side of the meminit benchmark (bench/meminit.bench.ts), in its own process as
+// bench/servers.ts is for the wire benchmark, but booting the preset named by argv[2] (default
+// 64node): the hypervisor through the real server (server/server.ts) and the raw grpc-js echo
+// service with the same server options. Prints both addresses as one JSON line on stdout, then
+// serves until its stdin closes.
+import * as grpc from '@grpc/grpc-js';
+import { presetTopology } from '../hypervisor/presets.js';
+import { Xen } from '../hypervisor/xen.js';
+import { SERVER_OPTIONS, startServer } from '../server/server.js';
+import { loadEcho, type EchoMsg } from './echo.js';
+
+const name = process.argv[2] ?? '64node';
+const topology = presetTopology(name);
+if (topology === undefined) throw new Error(`no preset ${name}`);
+const hv = await startServer(new Xen({ topology }), '127.0.0.1:0');
+
+const echo = new grpc.Server(SERVER_OPTIONS);
+echo.addService(loadEcho().Echo.service, {
+  echo: (c: grpc.ServerUnaryCall<EchoMsg, EchoMsg>, cb: grpc.sendUnaryData<EchoMsg>) => cb(null, c.request),
+});
+const port = await new Promise<number>((res, rej) => echo.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+
+process.stdout.write(`${JSON.stringify({ hypervisor: hv.address, echo: `127.0.0.1:${port}` })}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => {
+  const echoClosed = new Promise<void>((res) => echo.tryShutdown(() => res()));
+  void Promise.all([echoClosed, hv.close()]).then(() => process.exit(0));
+  setTimeout(() => {
+    echo.forceShutdown();
+    hv.server.forceShutdown();
+    process.exit(0);
+  }, 3_000).unref();
+});
