@@ -448,7 +448,9 @@ export class Heap {
   scrub_free_pages(node: number, budget: number): number {
     const dirty = this.dirtyOff[node]!;
     let done = 0;
+    const avail = this.avail[node];
     for (let zone = 0; zone < NR_ZONES && done < budget && dirty.total > 0; zone++) {
+      if (avail === undefined || avail[zone] === 0) continue; // no free pages, so nothing dirty in this zone
       for (let order = MAX_ORDER; order >= 0 && done < budget; order--) {
         const list = this.lists[node]![zone * (MAX_ORDER + 1) + order];
         // Bound: each pass either cleans the tail block (which moves to the head) or runs out of budget.
