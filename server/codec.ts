@@ -27,8 +27,12 @@ export function u64(v: string | number | undefined, field: string): bigint {
   return n;
 }
 
+const SHORT_DECIMAL = /^\d{1,15}$/;
+
 /** A uint64 the engine keeps as a number: values past 2^53 are clamped (no Xen bound is that high). */
 export function u64n(v: string | number | undefined, field: string): number {
+  // Fast path for the common case (frame lists carry thousands): up to 15 digits is exact.
+  if (typeof v === 'string' && SHORT_DECIMAL.test(v)) return Number(v);
   const n = u64(v, field);
   return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n);
 }
