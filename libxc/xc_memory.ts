@@ -111,7 +111,8 @@ async function reservation(
   const r = await xc_memory_op(xch, fn, {
     cmd,
     reservation: {
-      extent_start: extent_start === null ? null : { buf: extent_start.map(String) },
+      // Safe integers travel as numbers (protobufjs encodes them directly; a string is parsed into a Long first).
+      extent_start: extent_start === null ? null : { buf: extent_start.map((f) => (Number.isSafeInteger(f) && f >= 0 ? f : u64(f))) },
       nr_extents: u64(nr_extents),
       extent_order,
       mem_flags,
