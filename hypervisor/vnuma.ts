@@ -61,13 +61,15 @@ export function setvnumainfo(d: Domain, v: xen_domctl_vnuma): number {
   if (v.nr_vcpus !== d.max_vcpus || v.pad !== 0) return neg('EINVAL');
   if (v.nr_vnodes === 0 || v.nr_vnodes * v.nr_vnodes > MAX_VNUMA_DISTANCES) return neg('EINVAL');
   if (v.nr_vmemranges > MAX_VMEMRANGES) return neg('EINVAL');
+  // vnuma_init's order: copy distances, ranges and the vCPU map; check the vCPU map; then copy
+  // and check vnode_to_pnode.
   const vdistance = v.vdistance.read(v.nr_vnodes * v.nr_vnodes);
-  const vcpu_to_vnode = v.vcpu_to_vnode.read(v.nr_vcpus);
-  const vnode_to_pnode = v.vnode_to_pnode.read(v.nr_vnodes);
   const vmemrange = v.vmemrange.read(v.nr_vmemranges);
-  if (typeof vdistance === 'number' || typeof vcpu_to_vnode === 'number' || typeof vnode_to_pnode === 'number' || typeof vmemrange === 'number')
-    return neg('EFAULT');
+  const vcpu_to_vnode = v.vcpu_to_vnode.read(v.nr_vcpus);
+  if (typeof vdistance === 'number' || typeof vcpu_to_vnode === 'number' || typeof vmemrange === 'number') return neg('EFAULT');
   if (vcpu_to_vnode.some((n) => n >= v.nr_vnodes)) return neg('E2BIG');
+  const vnode_to_pnode = v.vnode_to_pnode.read(v.nr_vnodes);
+  if (typeof vnode_to_pnode === 'number') return neg('EFAULT');
   if (vnode_to_pnode.some((p) => p >= MAX_NUMNODES)) return neg('E2BIG');
   if (vmemrange.some((r) => r.flags !== 0)) return neg('EINVAL');
   d.vnuma = {
@@ -90,12 +92,19 @@ export function get_vnumainfo(d: Domain, t: xen_vnuma_topology_info): number {
   const v = d.vnuma;
   if (v === null) return neg('EOPNOTSUPP');
   const short = t.nr_vnodes < v.nr_vnodes || t.nr_vcpus < d.max_vcpus || t.nr_vmemranges < v.nr_vmemranges;
-  t.nr_vnodes = v.nr_vnodes;
-  t.nr_vcpus = d.max_vcpus;
-  t.nr_vmemranges = v.nr_vmemranges;
-  if (short) return neg('ENOBUFS');
+  const counts = (): void => {
+    t.nr_vnodes = v.nr_vnodes;
+    t.nr_vcpus = d.max_vcpus;
+    t.nr_vmemranges = v.nr_vmemranges;
+  };
+  if (short) {
+    counts();
+    return neg('ENOBUFS');
+  }
+  // A fault part way returns -EFAULT without the struct copied back.
   if (t.vmemrange.write(0, v.vmemrange.map((r) => ({ ...r }))) !== 0) return neg('EFAULT');
   if (t.vdistance.write(0, v.vdistance) !== 0) return neg('EFAULT');
   if (t.vcpu_to_vnode.write(0, v.vcpu_to_vnode) !== 0) return neg('EFAULT');
+  counts();
   return 0;
 }

@@ -90,7 +90,8 @@ export function libxl__build_hvm_layout(info: libxl_hvm_layout_info): xc_dom_hvm
     vga_hole_size: info.device_model ? LIBXL_VGA_HOLE_SIZE : 0,
     device_model: info.device_model,
     max_vcpus: info.max_vcpus,
-    total_pages: mem_mb << (20n - XC_PAGE_SHIFT),
+    // xc_dom_mem_init takes an unsigned int mem_mb and shifts it in 32 bits: 16 TiB wraps to 0.
+    total_pages: BigInt.asUintN(32, BigInt.asUintN(32, mem_mb) << (20n - XC_PAGE_SHIFT)),
   };
 }
 

@@ -88,6 +88,11 @@ describe('libxl__build_hvm: the memory layout handed to libxenguest', () => {
     expect(l.mem_size >> 12n).toBe(260224n);
   });
 
+  it('total_pages is computed in 32 bits as xc_dom_mem_init does: 16 TiB (plus video RAM) wraps to 0', () => {
+    expect(libxl__build_hvm_layout(hvm({ max_memkb: 16 * 1024 * 1024 * 1024 + VIDEO_kb, target_memkb: 0 })).total_pages).toBe(0n);
+    expect(libxl__build_hvm_layout(hvm({ max_memkb: 8 * 1024 * 1024 * 1024 + VIDEO_kb, target_memkb: 0 })).total_pages).toBe(1n << 31n);
+  });
+
   it('target_memkb equal to video_memkb leaves target_pages 0, which becomes mem_size in pages', () => {
     expect(libxl__build_hvm_layout(hvm({ max_memkb: 2 * GiB_kb, target_memkb: VIDEO_kb })).target_pages).toBe(BigInt((2 * GiB_kb - VIDEO_kb) >> 2));
   });

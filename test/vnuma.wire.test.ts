@@ -54,6 +54,7 @@ describe('XEN_DOMCTL_setvnumainfo and XENMEM_get_vnumainfo', () => {
     expect(await set(2, 2, 4, ranges, dist, v2v, [2, 0xff])).toBe('E2BIG'); // NUMA_NO_NODE too
     expect(await set(2, 2, 4, [ranges[0]!, { ...ranges[1]!, flags: 1 }])).toBe('EINVAL'); // vmemrange flags
     expect(await set(2, 3, 4)).toBe('EFAULT'); // the caller's list holds only 2 ranges
+    expect(await set(2, 2, 4, ranges, dist, [0, 0, 1, 5], [])).toBe('E2BIG'); // the vCPU map is checked before vnode_to_pnode is read
     const counts = { nr_vnodes: 0, nr_vmemranges: 0, nr_vcpus: 0 };
     expect(await errnoOf(xc_domain_getvnuma(h.xch, d, counts, [], [], []))).toBe('EOPNOTSUPP'); // 66: still none
     await xc_domain_destroy(h.xch, d);

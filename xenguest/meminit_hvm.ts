@@ -32,8 +32,6 @@ export function check_mmio_hole(start: number, memsize: number, mmio_start: numb
   return !(start + memsize <= mmio_start || start >= mmio_start + mmio_size);
 }
 
-/** C's "%x" of a 64-bit value on x86-64: the low 32 bits (the reference spells the first conversion %x). */
-const hex32 = (v: number): string => Number(BigInt.asUintN(32, BigInt(v))).toString(16);
 const hex64 = (v: number): string => BigInt.asUintN(64, BigInt(v)).toString(16);
 const hex016 = (v: number): string => hex64(v).padStart(16, '0');
 
@@ -125,8 +123,8 @@ async function populatePass(dom: xc_dom_image, flags: number, cur: number, end: 
 }
 
 /** The allocation loop of meminit_hvm over one vmemrange; the 4 KiB populate's error ends it. */
-async function populateRange(dom: xc_dom_image, r: xen_vmemrange_t, pnode: number): Promise<unknown> {
-  let flags = dom.memflags;
+async function populateRange(dom: xc_dom_image, r: xen_vmemrange_t, pnode: number, memflags: number): Promise<unknown> {
+  let flags = memflags; // meminit_hvm's local memflags: the PoD bit included when set
   if (pnode !== XC_NUMA_NO_NODE && XENMEMF_get_node(flags) === XENMEMF_get_node(0)) flags = (flags | XENMEMF_exact_node(pnode)) >>> 0; // only if the caller chose no node
 
   const end = Number(r.end >> BigInt(PAGE_SHIFT));
@@ -164,7 +162,7 @@ async function populate(dom: xc_dom_image, ranges: readonly xen_vmemrange_t[], v
   }
 
   for (const r of ranges) {
-    const err = await populateRange(dom, r, vnode_to_pnode[r.nid] ?? XC_NUMA_NO_NODE);
+    const err = await populateRange(dom, r, vnode_to_pnode[r.nid] ?? XC_NUMA_NO_NODE, memflags);
     if (err !== undefined) throw fail(dom, 'Could not allocate memory for HVM guest.', 'ENOMEM', err);
   }
 
@@ -206,7 +204,7 @@ export async function meminit_hvm(dom: xc_dom_image): Promise<void> {
       total_pages += Number((r.end - r.start) >> BigInt(PAGE_SHIFT));
       p2m_size = Math.max(p2m_size, Number(r.end >> BigInt(PAGE_SHIFT)));
     }
-    if (total_pages !== dom.total_pages) throw fail(dom, `vNUMA memory pages mismatch (0x${hex32(total_pages)} != 0x${hex64(dom.total_pages)})`, 'EINVAL');
+    if (total_pages !== dom.total_pages) throw fail(dom, `vNUMA memory pages mismatch (0x${hex64(total_pages)} != 0x${hex64(dom.total_pages)})`, 'EINVAL');
     dom.p2m_size = p2m_size;
 
     if (dom.claim_enabled) {
