@@ -30,7 +30,7 @@ export interface libxl_vnuma_host {
   /** libxl_get_max_nodes: the size of a node bitmap (libxl_node_bitmap_alloc(ctx, map, 0)). */
   max_nodes: number;
   /** libxl_get_cpu_topology()[cpu].node; LIBXL_CPUTOPOLOGY_INVALID_ENTRY for an absent CPU. */
-  cpu_to_node: readonly number[];
+  cpu_to_node: readonly number[] | null;
 }
 
 /** The fields of struct xc_dom_image that libxl__vnuma_build_vmemrange_hvm reads (bytes). */
@@ -61,6 +61,11 @@ export function libxl__vnuma_configured(b_info: libxl_vnuma_build_info): boolean
 
 /** Port of check_vnuma_affinity: warn only, when the CPUs' nodes are not exactly {pnode}. */
 function check_vnuma_affinity(host: libxl_vnuma_host, vcpu: number, pnode: number, affinity: libxl_bitmap, kind: string, log: LibxlVnumaLog): void {
+  if (host.cpu_to_node === null) {
+    // libxl_cpumap_to_nodemap could not read the CPU topology: logged, and the check skipped.
+    log('error', `Can't convert Vcpu ${vcpu} affinity to nodemap`);
+    return;
+  }
   const nodemap = libxl_bitmap_alloc(host.max_nodes);
   host.cpu_to_node.forEach((node, cpu) => {
     if (libxl_bitmap_test(affinity, cpu)) libxl_bitmap_set(nodemap, node); // libxl_cpumap_to_nodemap
@@ -127,15 +132,23 @@ export function libxl__vnuma_config_check(host: libxl_vnuma_host, b_info: libxl_
 
 /** libxl__vnuma_config_check against a live host: libxl_get_numainfo, max nodes, CPU topology. */
 export async function libxl__vnuma_config_check_ctx(ctx: libxl_ctx, b_info: libxl_vnuma_build_info, vmemranges: xen_vmemrange_t[], log: LibxlVnumaLog = noLog): Promise<void> {
-  let host: libxl_vnuma_host;
+  let nr_nodes: number;
   try {
-    const ninfo = await libxl_get_numainfo(ctx);
-    host = { nr_nodes: ninfo.length, max_nodes: await libxl_get_max_nodes(ctx), cpu_to_node: (await libxl_get_cpu_topology(ctx)).map((t) => t.node) };
+    nr_nodes = (await libxl_get_numainfo(ctx)).length;
   } catch (e) {
     log('error', 'libxl_get_numainfo failed');
     throw new LibxlError('ERROR_VNUMA_CONFIG_INVALID', 'libxl_get_numainfo failed', { cause: e });
   }
-  libxl__vnuma_config_check(host, b_info, vmemranges, log);
+  // Only numainfo is fatal; the topology serves the affinity warning, which a failure skips.
+  let max_nodes = 0;
+  let cpu_to_node: number[] | null = null;
+  try {
+    max_nodes = await libxl_get_max_nodes(ctx);
+    cpu_to_node = (await libxl_get_cpu_topology(ctx)).map((t) => t.node);
+  } catch {
+    cpu_to_node = null;
+  }
+  libxl__vnuma_config_check({ nr_nodes, max_nodes, cpu_to_node }, b_info, vmemranges, log);
 }
 
 /** Port of libxl__vnuma_build_vmemrange_pv_generic: one contiguous range per vnode from 0. */

@@ -195,6 +195,14 @@ describe('libxl__vnuma_config_check: each check, its message, ERROR_VNUMA_CONFIG
     expect(check(b, good())).toEqual({ rc: 'ok', lines: ['warn: Vcpu 1 hard affinity and vnuma info mismatch', 'warn: Vcpu 2 soft affinity and vnuma info mismatch'] });
   });
 
+  it('without the CPU topology the affinity check logs that it cannot convert, and the config still passes', () => {
+    const b = info({ vcpu_hard_affinity: [bits(4, [0, 1]), bits(4, [0, 2])] });
+    expect(check(b, good(), { ...host, cpu_to_node: null })).toEqual({
+      rc: 'ok',
+      lines: ["error: Can't convert Vcpu 0 affinity to nodemap", "error: Can't convert Vcpu 1 affinity to nodemap"],
+    });
+  });
+
   it('unsorted ranges are sorted by start in place and pass', () => {
     const ranges = good().reverse();
     expect(check(info(), ranges)).toEqual({ rc: 'ok', lines: [] });
