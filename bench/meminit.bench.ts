@@ -1,6 +1,6 @@
 // meminit_hvm benchmark (npm run bench:meminit; issue 5). libxenguest's HVM memory build
 // (xenguest/meminit_hvm.ts) over the real wire: the server in a child process
-// (bench/meminit_servers.ts, preset 64node: 64 nodes x 256 GiB), libxc's client in this process.
+// (bench/servers.ts, preset 64node: 64 nodes x 256 GiB), libxc's client in this process.
 // Two cases, each timed by wall clock around meminit_hvm alone (domain create/destroy untimed):
 //  (1) a 1 TiB guest laid out as libxl__build_hvm does (device model, 256 MiB hole below 4 GiB,
 //      claim on), no node: mostly 1 GiB extents;
@@ -13,7 +13,6 @@
 // before and after each build. Figure: build time / (hypercalls x echo round trip), goal <= 1.2.
 // Results: bench/results/meminit-summary.json.
 import type * as grpc from '@grpc/grpc-js';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DOMID_ANY } from '../hypervisor/ids.js';
@@ -37,6 +36,7 @@ import { XENMEMF_exact_node } from '../proto/public/xenmem_flags.js';
 import { meminit_hvm } from '../xenguest/meminit_hvm.js';
 import { xc_dom_image_init, type xc_dom_image } from '../xenguest/xc_dom.js';
 import { loadEcho, payloadForMessageSize, type EchoClient, type EchoMsg } from './echo.js';
+import { spawnServers } from './spawn_servers.js';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const PRESET = process.env['MEMINIT_PRESET'] ?? '64node';
@@ -61,25 +61,7 @@ const median = (xs: number[]): number => {
 
 // --- Servers, in a child process -------------------------------------------------------------
 
-const servers = spawn(process.execPath, [fileURLToPath(new URL('../bin/run-ts.js', import.meta.url)), fileURLToPath(new URL('./meminit_servers.ts', import.meta.url)), PRESET], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const serversExited = new Promise<number | null>((resolve) => servers.on('exit', (code) => resolve(code)));
-const addresses = await new Promise<{ hypervisor: string; echo: string }>((resolve, reject) => {
-  let out = '';
-  servers.stdout!.on('data', (b: Buffer) => {
-    out += b.toString();
-    for (const line of out.split('\n').slice(0, -1)) {
-      try {
-        const a = JSON.parse(line) as { hypervisor?: string; echo?: string };
-        if (typeof a.hypervisor === 'string' && typeof a.echo === 'string') return resolve({ hypervisor: a.hypervisor, echo: a.echo });
-      } catch {
-        // not the address line
-      }
-    }
-  });
-  void serversExited.then((code) => reject(new Error(`bench/meminit_servers.ts exited (${code}) before serving`)));
-});
+const addresses = await spawnServers(PRESET);
 
 const xch = await xc_interface_open(addresses.hypervisor);
 const echoPkg = loadEcho();
@@ -250,7 +232,7 @@ const figures = {
   node: process.version,
   date: new Date().toISOString(),
   preset: PRESET,
-  layout: 'server in a child process (bench/meminit_servers.ts); libxc client and echo client in the benchmark process; echo message 84 B',
+  layout: 'server in a child process (bench/servers.ts); libxc client and echo client in the benchmark process; echo message 84 B',
   case1_1tib: { guest_gib: GUEST_1_GIB, memflags: 0, ...(summarise(reps1) as object) },
   case2_4k_worst: {
     guest_gib: GUEST_2_GIB,
@@ -272,7 +254,4 @@ console.log(`Wrote ${RESULTS}meminit-summary.json`);
 
 xc_interface_close(xch);
 echoClient.close();
-servers.stdin!.end();
-const killer = setTimeout(() => servers.kill(), 10_000);
-await serversExited;
-clearTimeout(killer);
+await addresses.stop();

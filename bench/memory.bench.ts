@@ -12,7 +12,7 @@
 // memory-wire.chart.html.
 import type * as grpc from '@grpc/grpc-js';
 import { add, complete, cycle, save, suite } from 'benny';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { xc_interface_close, xc_interface_open } from '../libxc/xenctrl.js';
@@ -38,6 +38,7 @@ import {
   type Pattern,
   type RoundTime,
 } from './memory_engine.js';
+import { spawnServers } from './spawn_servers.js';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
@@ -158,23 +159,8 @@ const call = <R>(f: (cb: grpc.requestCallback<R>) => void): Promise<R> =>
 
 async function runWire(): Promise<{ unaryPerS: number; multicallPerS: number; domid: number }> {
   // The servers' process of the wire benchmark: the 4node host behind the real server.
-  const servers = spawn(process.execPath, [RUN_TS, fileURLToPath(new URL('./servers.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const serversExited = new Promise<number | null>((resolve) => servers.on('exit', (code) => resolve(code)));
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    servers.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      for (const line of out.split('\n').slice(0, -1)) {
-        try {
-          const a = JSON.parse(line) as { hypervisor?: string };
-          if (typeof a.hypervisor === 'string') return resolve(a.hypervisor);
-        } catch {
-          // not the address line
-        }
-      }
-    });
-    void serversExited.then((code) => reject(new Error(`bench/servers.ts exited (${code}) before serving`)));
-  });
+  const servers = await spawnServers();
+  const address = servers.hypervisor;
   const xch = await xc_interface_open(address);
   const client = xch.client;
 
@@ -234,10 +220,7 @@ async function runWire(): Promise<{ unaryPerS: number; multicallPerS: number; do
   };
 
   xc_interface_close(xch);
-  servers.stdin!.end();
-  const killer = setTimeout(() => servers.kill(), 10_000);
-  await serversExited;
-  clearTimeout(killer);
+  await servers.stop();
   return { unaryPerS: opsOf(NAMES.unary), multicallPerS: opsOf(NAMES.multicall), domid };
 }
 

@@ -1,6 +1,6 @@
-// The server side of the wire benchmark, in its own process (as `xenemu serve` runs apart from
-// the toolstack): the 4node host through the real server (server/server.ts) and the raw grpc-js
-// echo service, with the same server options. Prints both addresses as one JSON line on stdout,
+// The server side of the wire benchmarks, in its own process (as `xenemu serve` runs apart from
+// the toolstack): the preset named by argv[2] (default 4node) through the real server
+// (server/server.ts) and the raw grpc-js echo service, with the same server options. Prints both addresses as one JSON line on stdout,
 // then serves until its stdin closes, and exits once both servers have shut down.
 import * as grpc from '@grpc/grpc-js';
 import { presetTopology } from '../hypervisor/presets.js';
@@ -8,8 +8,9 @@ import { Xen } from '../hypervisor/xen.js';
 import { SERVER_OPTIONS, startServer } from '../server/server.js';
 import { loadEcho, type EchoMsg } from './echo.js';
 
-const topology = presetTopology('4node');
-if (topology === undefined) throw new Error('no preset 4node');
+const name = process.argv[2] ?? '4node';
+const topology = presetTopology(name);
+if (topology === undefined) throw new Error(`no preset ${name}`);
 const hv = await startServer(new Xen({ topology }), '127.0.0.1:0');
 
 // The same server options as the hypervisor's, so the two differ only in what they do per call.

@@ -10,7 +10,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type * as protoLoader from '@grpc/proto-loader';
 import { add, complete, cycle, save, suite } from 'benny';
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CHANNEL_OPTIONS } from '../libxc/xc_private.js';
@@ -22,6 +21,7 @@ import type { sysctl_ret__Output } from '../proto/generated/xen/sysctl_ret.js';
 import type { xen_sysctl } from '../proto/generated/xen/xen_sysctl.js';
 import { loadHypervisorPackage } from '../proto/load.js';
 import { loadEcho, payloadForMessageSize, type EchoClient, type EchoMsg } from './echo.js';
+import { spawnServers } from './spawn_servers.js';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 /** Per case: at least 10 samples, at most ~5 s (Benchmark.js `maxTime` is in seconds). */
@@ -41,25 +41,7 @@ const call = <R>(f: (cb: grpc.requestCallback<R>) => void): Promise<R> =>
 
 // --- Servers, in a child process -------------------------------------------------------------
 
-const servers = spawn(process.execPath, [fileURLToPath(new URL('../bin/run-ts.js', import.meta.url)), fileURLToPath(new URL('./servers.ts', import.meta.url))], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const serversExited = new Promise<number | null>((resolve) => servers.on('exit', (code) => resolve(code)));
-const addresses = await new Promise<{ hypervisor: string; echo: string }>((resolve, reject) => {
-  let out = '';
-  servers.stdout!.on('data', (b: Buffer) => {
-    out += b.toString();
-    for (const line of out.split('\n').slice(0, -1)) {
-      try {
-        const a = JSON.parse(line) as { hypervisor?: string; echo?: string };
-        if (typeof a.hypervisor === 'string' && typeof a.echo === 'string') return resolve({ hypervisor: a.hypervisor, echo: a.echo });
-      } catch {
-        // not the address line
-      }
-    }
-  });
-  void serversExited.then((code) => reject(new Error(`bench/servers.ts exited (${code}) before serving`)));
-});
+const addresses = await spawnServers();
 
 // --- Clients ---------------------------------------------------------------------------------
 
@@ -203,7 +185,4 @@ Wrote ${RESULTS}wire-summary.json`);
 hstream.end();
 echoClient.close();
 xc_interface_close(xch);
-servers.stdin!.end();
-const killer = setTimeout(() => servers.kill(), 10_000);
-await serversExited;
-clearTimeout(killer);
+await addresses.stop();
