@@ -98,7 +98,8 @@ export function relinquish_memory(xen: Xen, d: Domain): void {
   d.p2m?.clear();
 }
 
-/** Drops d's whole claim, host-wide and per node. */
+/** Drops d's whole claim, host-wide and per node (domain_set_outstanding_pages(d, 0), as
+ *  domain_kill and a claim of 0 do). */
 export function release_claim(xen: Xen, d: Domain): void {
   const heap = xen.heap;
   heap.outstanding_claims -= d.outstanding_pages;

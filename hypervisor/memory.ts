@@ -257,7 +257,8 @@ function claim_pages(xen: Xen, caller: Domain, op: xen_memory_op, start_extent: 
   return domain_set_outstanding_pages(xen, d, Math.min(r.nr_extents, Number.MAX_SAFE_INTEGER), nodeid(node));
 }
 
-/** current_reservation, maximum_reservation and maximum_gpfn: DOMID_SELF allowed, XSM_TARGET. */
+/** The current_reservation, maximum_reservation and maximum_gpfn cases of do_memory_op:
+ *  DOMID_SELF allowed, XSM_TARGET. */
 function domain_query(xen: Xen, caller: Domain, op: xen_memory_op, sub: number, start_extent: number): number {
   if (start_extent !== 0) return neg('EINVAL');
   const id = op.arg.kind === 'domain' ? op.arg.op.domid : 0;

@@ -4,7 +4,7 @@
 // number of pages, only with the number of blocks and runs.
 import type { Bitmap } from './bitmap.js';
 import type { Host } from './host.js';
-import { nodeid, type NodeId } from './ids.js';
+import { cpuid, nodeid, type NodeId } from './ids.js';
 import { MAX_NUMNODES, NUMA_NO_NODE } from './numa.js';
 import { FrameMap } from './frame_map.js';
 import { RangeSet } from './rangeset.js';
@@ -264,18 +264,6 @@ export class Heap {
     return this.node_avail_pages[node] ?? 0;
   }
 
-  /** avail_heap_pages(zone_lo, zone_hi, node): NUMA_NO_NODE sums every node. */
-  avail_heap_pages(zone_lo: number, zone_hi: number, node: number): number {
-    let n = 0;
-    for (let i = 0; i < MAX_NUMNODES; i++) {
-      if (node !== NUMA_NO_NODE && node !== i) continue;
-      const a = this.avail[i];
-      if (a === undefined) continue;
-      for (let z = zone_lo; z <= zone_hi; z++) n += a[z]!;
-    }
-    return n;
-  }
-
   /** Blocks on the free lists (what a fresh host costs). */
   get free_blocks(): number {
     return this.byHead.reduce((n, m) => n + m.size, 0);
@@ -337,7 +325,7 @@ export class Heap {
 
   /** The node of the CPU running the hypercall; the emulated toolstack runs on CPU 0. */
   private current_cpu_node(): number {
-    const n = this.host.cpu_to_node(this.host.online_cpus()[0]!);
+    const n = this.host.cpu_to_node(cpuid(this.host.cpu_online_map.first()));
     return n === NUMA_NO_NODE ? this.host.node_online_map.first() : n;
   }
 

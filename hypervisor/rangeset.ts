@@ -13,10 +13,6 @@ export class RangeSet {
     return this.list.count;
   }
 
-  has(x: number): boolean {
-    return this.runAt(x) !== null;
-  }
-
   /** The run holding x, as [start, end), or null. */
   runAt(x: number): readonly [number, number] | null {
     const p = this.list.floor(x);
