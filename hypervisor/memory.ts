@@ -112,16 +112,20 @@ function reservation_op(xen: Xen, caller: Domain, op: xen_memory_op, sub: number
   return CONTINUATION;
 }
 
+/** hypercall_preempt_check at extent i, never on the first extent of a call; marks a as preempted. */
+function preempt_check(a: MemopArgs, i: number, meter: PreemptMeter): boolean {
+  if (i === a.nr_done || !meter.check()) return false;
+  a.preempted = true;
+  return true;
+}
+
 /** Port of increase_reservation: allocate and charge; a PV caller's list gets the MFNs. */
 function increase_reservation(xen: Xen, caller: Domain, a: MemopArgs, meter: PreemptMeter): void {
   if (a.extent_order > max_order(xen, caller)) return;
   const pages = 1 << a.extent_order; // extent_order <= MAX_ORDER here
   let i = a.nr_done;
   for (; i < a.nr_extents; i++) {
-    if (i !== a.nr_done && meter.check()) {
-      a.preempted = true;
-      break;
-    }
+    if (preempt_check(a, i, meter)) break;
     const pg = alloc_domheap_pages(xen, a.d, a.extent_order, a.mf);
     if (pg === null) break;
     // The MFN goes back into the caller's list; past its end the copy faults and the loop stops.
@@ -145,10 +149,7 @@ function populate_physmap(xen: Xen, caller: Domain, a: MemopArgs, meter: Preempt
   const pages = 1 << a.extent_order; // extent_order <= MAX_ORDER here
   let i = a.nr_done;
   for (; i < a.nr_extents; i++) {
-    if (i !== a.nr_done && meter.check()) {
-      a.preempted = true;
-      break;
-    }
+    if (preempt_check(a, i, meter)) break;
     const g = a.list.at(i);
     if (g < 0) break; // the copy faulted
     if (pod) {
@@ -194,10 +195,7 @@ function decrease_reservation(xen: Xen, caller: Domain, a: MemopArgs, meter: Pre
   const pages = 1 << a.extent_order; // extent_order <= MAX_ORDER here
   let i = a.nr_done;
   for (; i < a.nr_extents; i++) {
-    if (i !== a.nr_done && meter.check()) {
-      a.preempted = true;
-      break;
-    }
+    if (preempt_check(a, i, meter)) break;
     const first = a.list.at(i);
     if (first < 0) break; // the copy faulted
     if (!remove_frames(xen, a.d, first, pages)) break;
