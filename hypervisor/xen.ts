@@ -37,6 +37,10 @@ export interface XenBootOptions {
   memop_max_order?: Partial<MemopMaxOrder>;
 }
 
+/** The idle scrubber runs once this much time has passed since its last run (the same pages
+ *  get scrubbed in total; only the bookkeeping per hypercall is saved). */
+export const IDLE_SCRUB_TICK_NS = 1_000_000n;
+
 /** Default idle scrub rate: 1 GiB/s per node. */
 export const DEFAULT_SCRUB_RATE_PAGES_PER_S = 1 << 18;
 
@@ -137,6 +141,8 @@ export class Xen {
    *  rate on every node (idle_loop -> scrub_free_pages). */
   idle(): void {
     const now = this.clock.now_ns();
+    // Scrub in ticks: back-to-back hypercalls should not each pay a walk of every node's lists.
+    if (now - this.scrubbed_until_ns < IDLE_SCRUB_TICK_NS) return;
     const budget = Number(((now - this.scrubbed_until_ns) * BigInt(this.scrub_rate_pages_per_s)) / 1_000_000_000n);
     if (budget <= 0) return;
     this.scrubbed_until_ns = now;

@@ -31,7 +31,7 @@ import { presetTopology } from '../hypervisor/presets.js';
 import { XEN_DOMCTL, XEN_DOMCTL_INTERFACE_VERSION, type xen_domctl } from '../hypervisor/public/domctl.js';
 import type { xen_memory_op } from '../hypervisor/public/memory.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
-import { DEFAULT_SCRUB_RATE_PAGES_PER_S, Xen, type XenBootOptions } from '../hypervisor/xen.js';
+import { DEFAULT_SCRUB_RATE_PAGES_PER_S, IDLE_SCRUB_TICK_NS, Xen, type XenBootOptions } from '../hypervisor/xen.js';
 import type { xen_domctl_createdomain } from '../proto/public/domctl.js';
 import { errnoName, neg } from '../proto/public/errno.js';
 import { XEN_DOMCTL_CLAIM_MEMORY_GET, XEN_DOMCTL_CLAIM_MEMORY_HOST, XEN_DOMCTL_CLAIM_MEMORY_LEGACY, XEN_DOMCTL_CLAIM_MEMORY_SET } from '../proto/public/domctl_memory.js';
@@ -766,6 +766,7 @@ export class Sim {
   /** Xen.hypercall and hypercall_slice run idle() first: keep the mirror of its budget. */
   private idleMirror(): number {
     const now = this.clock.now_ns();
+    if (now - this.scrubbedUntil < IDLE_SCRUB_TICK_NS) return 0;
     const budget = Number(((now - this.scrubbedUntil) * BigInt(this.xen.scrub_rate_pages_per_s)) / 1_000_000_000n);
     if (budget <= 0) return 0;
     this.scrubbedUntil = now;
