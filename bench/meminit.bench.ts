@@ -177,6 +177,14 @@ for (let i = 0; i < REPS_1TIB; i++) {
   console.log(line(`build ${i + 1}`, reps1.at(-1)!));
 }
 
+// MEMINIT_ONLY_1TIB=1 stops here (for profiling case 1 alone, e.g. with BENCH_SERVER_NODE_ARGS).
+if (process.env['MEMINIT_ONLY_1TIB'] === '1') {
+  xc_interface_close(xch);
+  echoClient.close();
+  await addresses.stop();
+  process.exit(0);
+}
+
 // (2) Fragment the last node: a filler domain takes every free 2 MiB block of the node (order 9,
 // exact node), then gives back all but the first page of as many 2 MiB chunks as the guest needs
 // (orders 0..8 at offsets 1, 2, 4, ... 256 of each chunk). The node is left with no free block of

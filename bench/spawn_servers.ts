@@ -13,9 +13,11 @@ const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const SERVERS_TS = fileURLToPath(new URL('./servers.ts', import.meta.url));
 /** How long stop() waits for a clean exit before killing the process. */
 const STOP_GRACE_MS = 10_000;
+/** Extra node flags for the server process only, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' to profile it. */
+const SERVER_NODE_ARGS = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(/\s+/).filter((a) => a !== '');
 
 export async function spawnServers(preset = '4node'): Promise<SpawnedServers> {
-  const child = spawn(process.execPath, [RUN_TS, SERVERS_TS, preset], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, RUN_TS, SERVERS_TS, preset], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const addresses = await new Promise<{ hypervisor: string; echo: string }>((resolve, reject) => {
     let out = '';
