@@ -5,6 +5,18 @@
 import type { libxl_bitmap } from './libxl_utils.js';
 import type { libxl_vnode_info } from './libxl_vnuma.js';
 
+/** libxl's LOG levels (xentoollog), as used by a libxl_logger callback. */
+export type libxl_log_level = 'error' | 'warn' | 'notice' | 'info' | 'detail' | 'debug';
+/** Where libxl's LOG(level, ...) lines go; the caller (xl) decides what to print. */
+export type libxl_logger = (level: libxl_log_level, message: string) => void;
+
+/**
+ * xenemu extension, not in libxl: which candidate libxl__get_numa_candidate keeps. 'libxl' is
+ * libxl's own numa_cmpf; the others are the placement RFC's first/best/worst fit (set from the
+ * xl.conf key documented in docs/).
+ */
+export type libxl_numa_placement_policy = 'libxl' | 'first-fit' | 'best-fit' | 'worst-fit';
+
 /** libxl_defbool: unset ("default") until libxl__*_setdefault fills it. */
 export type libxl_defbool = 'default' | boolean;
 
@@ -66,6 +78,8 @@ export interface libxl_domain_build_info {
   vcpu_hard_affinity: libxl_bitmap[];
   vcpu_soft_affinity: libxl_bitmap[];
   numa_placement: libxl_defbool;
+  /** xenemu extension (see libxl_numa_placement_policy); default 'libxl'. */
+  numa_placement_policy: libxl_numa_placement_policy;
   max_memkb: number;
   target_memkb: number;
   video_memkb: number;
@@ -112,6 +126,7 @@ export function libxl_domain_config_init(): libxl_domain_config {
       vcpu_hard_affinity: [],
       vcpu_soft_affinity: [],
       numa_placement: 'default',
+      numa_placement_policy: 'libxl',
       max_memkb: LIBXL_MEMKB_DEFAULT,
       target_memkb: LIBXL_MEMKB_DEFAULT,
       video_memkb: LIBXL_MEMKB_DEFAULT,
