@@ -178,9 +178,21 @@ function getdomaininfolist(xen: Xen, caller: Domain, l: xen_sysctl_getdomaininfo
   return 0;
 }
 
-/** XEN_SYSCTL_cpupool_op: FREEINFO reports the online CPUs in no pool. Pool management
- * (create, info, add/remove CPUs, move domains) comes with the domains issue. */
+/** Port of cpupool_do_sysctl (xen/common/sched/cpupool.c) for the one pool the emulator has,
+ * Pool-0 (id 0, every online CPU): INFO and FREEINFO. Pool management (create, destroy,
+ * add/remove CPUs, move domains) is not emulated: -ENOSYS as for an unknown sub-op. */
 function cpupool_op(xen: Xen, op: xen_sysctl_cpupool_op): number {
-  if (op.op !== XEN_SYSCTL_CPUPOOL_OP.FREEINFO) return neg('ENOSYS');
-  return bitmapToXenctlBitmap(xen.host.cpu_online_map.andNot(xen.cpupool0_cpus), op.cpumap);
+  switch (op.op) {
+    case XEN_SYSCTL_CPUPOOL_OP.INFO:
+      // cpupool_get_next_by_id: the first pool whose id is >= cpupool_id; only Pool-0 exists.
+      if (op.cpupool_id !== 0) return neg('ENOENT');
+      op.cpupool_id = 0;
+      op.sched_id = XEN_SCHEDULER.credit2; // c->sched->ops->sched_id: Pool-0 runs the default scheduler
+      op.n_dom = xen.domains_in_order().filter((d) => d.cpupool === 0).length; // cpupool_add_domain/_rm_domain count
+      return bitmapToXenctlBitmap(xen.cpupool0_cpus, op.cpumap); // c->cpu_valid
+    case XEN_SYSCTL_CPUPOOL_OP.FREEINFO:
+      return bitmapToXenctlBitmap(xen.host.cpu_online_map.andNot(xen.cpupool0_cpus), op.cpumap);
+    default:
+      return neg('ENOSYS');
+  }
 }

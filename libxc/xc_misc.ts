@@ -118,6 +118,32 @@ export async function xc_cpupool_freeinfo(xch: xc_interface): Promise<xc_cpumap_
   return new Uint8Array(op.cpupool_op!.cpumap!.bitmap!.buf);
 }
 
+/** xc_cpupoolinfo_t (xenctrl.h). */
+export interface xc_cpupoolinfo_t {
+  cpupool_id: number;
+  sched_id: number;
+  n_dom: number;
+  cpumap: xc_cpumap_t;
+}
+
+/**
+ * Port of xc_cpupool_getinfo (xc_cpupool.c): the first pool whose id is >= poolid, so callers
+ * iterate with the returned id + 1 until ENOENT (thrown as a XenError, where C returns NULL).
+ */
+export async function xc_cpupool_getinfo(xch: xc_interface, poolid: number): Promise<xc_cpupoolinfo_t> {
+  // Bound: poolid is a uint32_t in C; anything else never reaches Xen.
+  if (!Number.isInteger(poolid) || poolid < 0 || poolid > 0xffffffff) throw XenError.of('xc_cpupool_getinfo', 'EINVAL', `poolid ${poolid} is not a uint32`);
+  const local_size = await xc_get_cpumap_size(xch);
+  const op = await do_sysctl(xch, 'xc_cpupool_getinfo', {
+    cmd: XEN_SYSCTL.cpupool_op,
+    cpupool_op: { op: XEN_SYSCTL_CPUPOOL_OP.INFO, cpupool_id: poolid, cpumap: { nr_bits: local_size * 8, bitmap: { buf: Buffer.alloc(0) } } },
+  });
+  const c = op.cpupool_op!;
+  const cpumap = new Uint8Array(local_size); // xc_cpumap_alloc, then memcpy of local_size bytes
+  cpumap.set((c.cpumap?.bitmap?.buf ?? Buffer.alloc(0)).subarray(0, local_size));
+  return { cpupool_id: c.cpupool_id, sched_id: c.sched_id, n_dom: c.n_dom, cpumap };
+}
+
 /** XENMEM_get_sharing_freed_pages (18); xc_sharing_freed_pages. */
 export async function xc_sharing_freed_pages(xch: xc_interface): Promise<number> {
   return (await xc_memory_op(xch, 'xc_sharing_freed_pages', { cmd: 18 })).rc;
