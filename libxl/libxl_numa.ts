@@ -83,7 +83,7 @@ export function placement_cmpf(policy: libxl_numa_placement_policy): libxl__numa
 export function* combinations(n: number, k: number): Generator<readonly number[]> {
   if (n < k) return;
   const it = Array.from({ length: k }, (_, i) => i);
-  yield it;
+  yield it.slice();
   if (k === 0) return;
   for (;;) {
     let i = k - 1;
@@ -93,7 +93,7 @@ export function* combinations(n: number, k: number): Generator<readonly number[]
     }
     it[i]!++;
     for (i++; i < k; i++) it[i] = it[i - 1]! + 1;
-    yield it;
+    yield it.slice();
   }
 }
 
