@@ -9,6 +9,7 @@ import { domid } from '../hypervisor/ids.js';
 import type { xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
 import type {
   xen_sysctl,
+  xen_sysctl_cpupool_op,
   xen_sysctl_cputopo,
   xen_sysctl_cputopoinfo,
   xen_sysctl_getdomaininfolist,
@@ -330,5 +331,50 @@ describe('physinfo cores_per_socket (arch_do_physinfo)', () => {
     // Take CPU 3 (the sibling of CPU 2) and every CPU above it offline.
     const host = new Host({ ...t, cpus: t.cpus.map((c) => ({ ...c, online: c.id < 3 })) });
     expect([host.threads_per_core, host.cores_per_socket]).toEqual([2, 1]);
+  });
+});
+
+describe('cpupool_op INFO in the engine (cpupool_do_sysctl, Pool-0 only)', () => {
+  const info = (xen: Xen, cpupool_id: number, nr_bits = 8): { rc: number; op: xen_sysctl_cpupool_op } => {
+    const op: xen_sysctl_cpupool_op = { op: 3, cpupool_id, sched_id: 0, domid: 0, cpu: 0, n_dom: 0, cpumap: { bitmap: new Uint8Array(Math.ceil(nr_bits / 8)), nr_bits, written: null } };
+    return { rc: xen.hypercall(dom0, { op: 35, args: { cmd: 18, interface_version: V, u: { kind: 'cpupool_op', op } } }), op };
+  };
+
+  it('pool 0: id 0, credit2 (6), n_dom 1 (dom0), cpu_valid = the online CPUs 0, 1, 3, 4', () => {
+    const { rc, op } = info(boot(), 0);
+    expect(rc).toBe(0);
+    expect([op.cpupool_id, op.sched_id, op.n_dom]).toEqual([0, 6, 1]);
+    expect([...op.cpumap.written!]).toEqual([0b11011]);
+  });
+
+  it('n_dom counts every domain in the pool: a created domain makes 2', () => {
+    const xen = boot();
+    const create = {
+      cmd: 1, interface_version: 0x18, domain: 0x7ff5,
+      u: {
+        kind: 'createdomain' as const,
+        op: {
+          ssidref: 0, handle: new Uint8Array(16), flags: 0, iommu_opts: 0, max_vcpus: 1, max_evtchn_port: 0, max_grant_frames: -1,
+          max_maptrack_frames: -1, grant_opts: 0, altp2m_opts: 0, altp2m_nr: 0, vmtrace_size: 0, cpupool_id: 0, arch: { emulation_flags: 0, misc_flags: 0 },
+        },
+      },
+    };
+    expect(xen.hypercall(dom0, { op: 36, args: create })).toBe(0);
+    expect(info(xen, 0).op.n_dom).toBe(2);
+  });
+
+  it('no pool with an id >= cpupool_id: -ENOENT, nothing written (ids 1 and 0xffffffff)', () => {
+    for (const id of [1, 0xffffffff]) {
+      const { rc, op } = info(boot(), id);
+      expect(rc).toBe(-2);
+      expect([op.cpupool_id, op.sched_id, op.n_dom, op.cpumap.written]).toEqual([id, 0, 0, null]);
+    }
+  });
+
+  it('a short guest map gets the bytes that fit (nr_bits 0: nothing written, still 0)', () => {
+    const r = info(boot(), 0, 0);
+    expect(r.rc).toBe(0);
+    expect(r.op.cpumap.written).toBeNull();
+    expect(r.op.n_dom).toBe(1);
   });
 });

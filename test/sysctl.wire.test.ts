@@ -2,8 +2,9 @@
 // xen/arch/x86/sysctl.c: arch_do_physinfo, xen/common/domctl.c: do_domctl. Expectations are
 // computed from the HostTopology (or written out literally), never read back from the engine.
 import { describe, expect, it } from 'vitest';
+import { DOMID_ANY } from '../hypervisor/ids.js';
 import { presentPages, validateTopology, type HostTopology } from '../hypervisor/topology.js';
-import { xc_cputopoinfo, xc_domain_create, xc_domain_getinfo_single, xc_domain_getinfolist, xc_numainfo, xc_physinfo, type xc_meminfo_t } from '../libxc/xenctrl.js';
+import { xc_cpupool_getinfo, xc_cputopoinfo, xc_domain_create, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_getinfolist, xc_numainfo, xc_physinfo, type xc_meminfo_t } from '../libxc/xenctrl.js';
 import type { HypervisorClient } from '../proto/generated/xen/Hypervisor.js';
 import type { xen_sysctl_numainfo } from '../proto/generated/xen/xen_sysctl_numainfo.js';
 import { preset, startHost, useHost } from './harness.js';
@@ -451,13 +452,45 @@ describe('envelope: interface versions, unknown commands, missing domains (do_sy
     expect(r.op!.physinfo!.hw_cap).toEqual(preset('2node').hw_cap);
   });
 
-  it('sched_id is credit2 (6); cpupool FREEINFO reports no free CPUs; other cpupool ops -ENOSYS', async () => {
+  it('sched_id is credit2 (6); cpupool FREEINFO reports no free CPUs; pool management ops -ENOSYS', async () => {
     const s = await sysctl(c(), { cmd: 4, interface_version: SYSCTL_V });
     expect(s.rc).toBe('0');
     expect(s.op!.sched_id!.sched_id).toBe(6);
     const free = await sysctl(c(), { cmd: 18, interface_version: SYSCTL_V, cpupool_op: { op: 7, cpumap: { nr_bits: 32, bitmap: {} } } });
     expect(free.rc).toBe('0');
     expect([...free.op!.cpupool_op!.cpumap!.bitmap!.buf]).toEqual([0, 0, 0, 0]);
-    expect((await sysctl(c(), { cmd: 18, interface_version: SYSCTL_V, cpupool_op: { op: 3 } })).rc).toBe('-38');
+    for (const op of [1, 2, 4, 5, 6, 8]) expect((await sysctl(c(), { cmd: 18, interface_version: SYSCTL_V, cpupool_op: { op } })).rc).toBe('-38');
+  });
+});
+
+describe('cpupool INFO (cpupool_do_sysctl XEN_SYSCTL_CPUPOOL_OP_INFO, xc_cpupool_getinfo)', () => {
+  const h = useHost('2node', { dom0_mem: '1G' });
+  const c = (): HypervisorClient => h.xch.client;
+
+  it('the raw op: the first pool with id >= 0 is Pool-0: credit2, dom0 alone, all 32 CPUs', async () => {
+    const r = await sysctl(c(), { cmd: 18, interface_version: SYSCTL_V, cpupool_op: { op: 3, cpupool_id: 0, cpumap: { nr_bits: 32, bitmap: {} } } });
+    expect(r.rc).toBe('0');
+    expect(r.op!.cpupool_op).toMatchObject({ cpupool_id: 0, sched_id: 6, n_dom: 1 });
+    expect([...r.op!.cpupool_op!.cpumap!.bitmap!.buf]).toEqual([0xff, 0xff, 0xff, 0xff]);
+  });
+
+  it('no pool at or above id 1: -ENOENT (2)', async () => {
+    for (const id of [1, 7, 0xffffffff]) {
+      expect((await sysctl(c(), { cmd: 18, interface_version: SYSCTL_V, cpupool_op: { op: 3, cpupool_id: id, cpumap: { nr_bits: 32, bitmap: {} } } })).rc).toBe('-2');
+    }
+  });
+
+  it('xc_cpupool_getinfo iterates as the C: pool 0, then ENOENT from id 1; n_dom follows domain creation', async () => {
+    const p = await xc_cpupool_getinfo(h.xch, 0);
+    expect(p).toEqual({ cpupool_id: 0, sched_id: 6, n_dom: 1, cpumap: new Uint8Array([0xff, 0xff, 0xff, 0xff]) });
+    await expect(xc_cpupool_getinfo(h.xch, p.cpupool_id + 1)).rejects.toMatchObject({ name: 'XenError', code: 'ENOENT' });
+    const d = await xc_domain_create(h.xch, DOMID_ANY, { max_vcpus: 1 });
+    expect((await xc_cpupool_getinfo(h.xch, 0)).n_dom).toBe(2);
+    await xc_domain_destroy(h.xch, d);
+    expect((await xc_cpupool_getinfo(h.xch, 0)).n_dom).toBe(1);
+  });
+
+  it('xc_cpupool_getinfo refuses a poolid that is not a uint32 before any hypercall', async () => {
+    for (const id of [-1, 2 ** 32, 0.5]) await expect(xc_cpupool_getinfo(h.xch, id)).rejects.toMatchObject({ code: 'EINVAL' });
   });
 });
