@@ -14,6 +14,7 @@ export const PROTO_FILES = [
   'xen/memory.proto',
   'xen/version.proto',
   'xen/hypervisor.proto',
+  'xen/xenstore.proto',
 ] as const;
 
 export const LOADER_OPTIONS = {

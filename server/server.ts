@@ -17,6 +17,9 @@ import {
 } from './limits.js';
 import { replySerializer } from './reply_encoder.js';
 import { hypervisorHandlers, UNDECODABLE } from './service.js';
+import { Xenstored } from '../xenstored/xenstored_core.js';
+import { tolerantXenstoreService, xenstoreHandlers, XENSTORE_SERVICE } from './xenstore_service.js';
+import type { ProtoGrpcType as XenstoreProto } from '../proto/generated/xenstore.js';
 
 export const HYPERVISOR_SERVICE = 'xen.Hypervisor';
 
@@ -57,17 +60,22 @@ export interface RunningServer {
   address: string;
   server: grpc.Server;
   health: HealthImplementation;
+  /** The xenstored served as xen.Xenstore. */
+  xenstored: Xenstored;
   close(): Promise<void>;
 }
 
-export async function startServer(xen: Xen, listen: string): Promise<RunningServer> {
+export async function startServer(xen: Xen, listen: string, opts: { xenstored?: Xenstored } = {}): Promise<RunningServer> {
   const bad = checkAddress(listen);
   if (bad !== null) throw new Error(bad);
   const { definition, proto } = loadHypervisorPackage([healthProtoPath]);
   const server = new grpc.Server(SERVER_OPTIONS);
   server.addService(tolerantService(proto.xen.Hypervisor.service), hypervisorHandlers(xen) as unknown as grpc.UntypedServiceImplementation);
+  const xenstored = opts.xenstored ?? new Xenstored();
+  const xs = xenstoreHandlers(xen, xenstored);
+  server.addService(tolerantXenstoreService((proto as unknown as XenstoreProto).xen.Xenstore.service), xs.handlers as unknown as grpc.UntypedServiceImplementation);
   new ReflectionService(definition as PackageDefinition).addToServer(server);
-  const health = new HealthImplementation({ '': 'SERVING', [HYPERVISOR_SERVICE]: 'SERVING' });
+  const health = new HealthImplementation({ '': 'SERVING', [HYPERVISOR_SERVICE]: 'SERVING', [XENSTORE_SERVICE]: 'SERVING' });
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
@@ -77,10 +85,13 @@ export async function startServer(xen: Xen, listen: string): Promise<RunningServ
     address,
     server,
     health,
+    xenstored,
     close: () =>
       new Promise<void>((resolve) => {
         health.setStatus('', 'NOT_SERVING');
         health.setStatus(HYPERVISOR_SERVICE, 'NOT_SERVING');
+        health.setStatus(XENSTORE_SERVICE, 'NOT_SERVING');
+        xs.endAll(); // open watch streams would otherwise hold tryShutdown forever
         server.tryShutdown(() => resolve());
       }),
   };
