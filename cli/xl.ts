@@ -10,16 +10,52 @@ import { main_memmax } from './xl_mem.js';
 import { main_debug_keys, main_dmesg } from './xl_misc.js';
 import { FindDomainError } from './xl_utils.js';
 import { main_vcpulist, main_vcpupin } from './xl_vcpu.js';
-import { main_destroy, main_pause, main_unpause } from './xl_vmcontrol.js';
+import { main_create, main_destroy, main_pause, main_unpause } from './xl_vmcontrol.js';
 import { LibxlError } from '../libxl/libxl_error.js';
+import { libxl_domid_to_name, libxl_name_to_domid } from '../libxl/libxl_domain.js';
+import { parse_global_config, read_global_config, XL_CONF_ENV, XL_GLOBAL_CONFIG, XlExit } from './xl_conf.js';
 
 export interface XlEnv {
   out: Out;
   uname: Uname;
+  /** Environment for $XENEMU_XL_CONF (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal, for `xl create`'s progress bar (default process.stderr.isTTY). */
+  stderrIsTTY?: boolean;
+  /** libxl_uuid_generate for `xl create` (tests pin it). */
+  uuid_generate?: () => Uint8Array;
 }
 
-/** xl.c's global claim_mode: 1 unless xl.conf says otherwise, and no xl.conf is read yet. */
-const claim_mode = 1;
+/** Port of main_domname: strtol base 10, printed as the uint32_t it lands in. */
+async function main_domname(ctx: libxl_ctx, arg: string, out: Out): Promise<number> {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(arg);
+  const domid = m === null ? 0 : Number(BigInt.asUintN(32, BigInt(m[1]!)));
+  if (m === null) {
+    out.stderr('Invalid domain id.\n\n');
+    return 1;
+  }
+  const name = await libxl_domid_to_name(ctx, domid);
+  if (name === null) {
+    out.stderr(`Can't get domain name of domain id '${domid}', maybe this domain does not exist.\n`);
+    return 1;
+  }
+  out.stdout(`${name}\n`);
+  return 0;
+}
+
+/** Port of main_domid. */
+async function main_domid(ctx: libxl_ctx, name: string, out: Out): Promise<number> {
+  let domid: number;
+  try {
+    domid = await libxl_name_to_domid(ctx, name);
+  } catch (e) {
+    if (!(e instanceof LibxlError)) throw e;
+    out.stderr(`Can't get domid of domain name '${name}', maybe this domain does not exist.\n`);
+    return 1;
+  }
+  out.stdout(`${domid}\n`);
+  return 0;
+}
 
 /** Runs `xl <args>`; returns the exit code. */
 export async function main(args: string[], env: XlEnv = { out: processOut, uname: localUname() }): Promise<number> {
@@ -27,6 +63,10 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
   const program = new Command('xl')
     .description('xl on an emulated Xen host (xenemu)')
     .option('--address <addr>', `xenemu server address (default: $${ADDRESS_ENV} or ${DEFAULT_ADDRESS})`)
+    .option('--xl-conf <path>', `xl.conf to read (xenemu; default: $${XL_CONF_ENV} or ${XL_GLOBAL_CONFIG})`)
+    .option('-v', 'verbose: print more libxl log lines (repeatable)', (_v: string | undefined, prev: number) => prev + 1, 0)
+    .option('-N', 'dry run: print the configuration instead of acting on it')
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => env.out.stdout(s), writeErr: (s) => env.out.stderr(s) });
 
@@ -112,10 +152,86 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
     .argument('<mem>')
     .action(async (domain: string, mem: string) => withCtx((ctx) => main_memmax(ctx, domain, mem, env.out)));
 
+  const globalOpts = (): { address?: string; xlConf?: string; v: number; N?: boolean } => program.opts();
+  const processEnv = env.env ?? process.env;
+
+  program
+    .command('create')
+    .description('Create a domain from config file <filename>')
+    .usage('<ConfigFile> [options] [vars]')
+    .option('-f, --defconfig <file>', 'Use the given configuration file.')
+    .option('-n, --dryrun', 'Dry run - prints the resulting configuration (deprecated in favour of global -N option).')
+    .option('-p', 'Leave the domain paused after it is created.')
+    .option('-q, --quiet', 'Quiet.')
+    .option('-F', 'Run in foreground until death of the domain (xenemu: creation never daemonises).')
+    .option('-e', 'Do not wait in the background for the death of the domain.')
+    .option('-i, --ignore-global-affinity-masks', 'Ignore global masks in xl.conf.')
+    .argument('[args...]', 'the config file, then key=value settings that override it')
+    .action(async (vars: string[], o: { defconfig?: string; dryrun?: boolean; p?: boolean; quiet?: boolean; ignoreGlobalAffinityMasks?: boolean }, cmd: Command) => {
+      let config_file = o.defconfig;
+      const extra: string[] = [];
+      for (const [i, a] of vars.entries()) {
+        if (a.includes('=')) extra.push(a);
+        else if (config_file === undefined || (i === 0 && o.defconfig !== undefined)) config_file ??= a;
+        else {
+          cmd.outputHelp({ error: true });
+          code = 2;
+          return;
+        }
+      }
+      const gopts = globalOpts();
+      await withCtx((ctx) =>
+        main_create(
+          ctx,
+          {
+            config_file,
+            extra,
+            paused: o.p === true,
+            dryrun: o.dryrun === true || gopts.N === true,
+            quiet: o.quiet === true,
+            ignore_global_affinity_masks: o.ignoreGlobalAffinityMasks === true,
+            verbose: gopts.v,
+            xl_conf: gopts.xlConf,
+          },
+          {
+            out: env.out,
+            env: processEnv,
+            stderrIsTTY: env.stderrIsTTY ?? process.stderr.isTTY === true,
+            ...(env.uuid_generate ? { uuid_generate: env.uuid_generate } : {}),
+          },
+        ),
+      );
+    });
+
+  program
+    .command('domid')
+    .description('Convert a domain name to domain id')
+    .usage('<DomainName>')
+    .argument('<DomainName>')
+    .action(async (name: string) => withCtx((ctx) => main_domid(ctx, name, env.out)));
+  program
+    .command('domname')
+    .description('Convert a domain id to domain name')
+    .usage('<DomainId>')
+    .argument('<DomainId>')
+    .action(async (id: string) => withCtx((ctx) => main_domname(ctx, id, env.out)));
+
   program
     .command('claims')
     .description('List outstanding claim information about all domains')
-    .action(async () => withCtx((ctx) => main_claims(ctx, claim_mode, env.out)));
+    .action(async () =>
+      withCtx(async (ctx) => {
+        // xl reads xl.conf before every command; claims shows its claim_mode.
+        const conf = read_global_config(globalOpts().xlConf, processEnv, (s) => env.out.stderr(s));
+        try {
+          const g = await parse_global_config(ctx, conf.path, conf.data, (s) => env.out.stderr(s));
+          return await main_claims(ctx, g.claim_mode, env.out);
+        } catch (e) {
+          if (e instanceof XlExit) return e.code;
+          throw e;
+        }
+      }),
+    );
 
   program
     .command('dmesg')
