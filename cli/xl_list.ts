@@ -35,7 +35,7 @@ async function list_domains(ctx: libxl_ctx, o: ListDomainsOpts, info: libxl_domi
     const reasonChar = reason >= 0 && reason < SHUTDOWN_REASON_LETTERS.length ? SHUTDOWN_REASON_LETTERS[reason] : '?';
     const state = `${d.running ? 'r' : '-'}${d.blocked ? 'b' : '-'}${d.paused ? 'p' : '-'}${d.shutdown ? 's' : '-'}${reasonChar}${d.dying ? 'd' : '-'}`;
     const mem = Math.floor((d.current_memkb + d.outstanding_memkb) / 1024);
-    let row = `${lpad(libxl_domid_to_name(ctx, d.domid) ?? '(null)', 40)} ${rpad(d.domid, 5)} ${rpad(mem, 5)} ${rpad(d.vcpu_online, 5)}     ${state}  ${rpad((Number(d.cpu_time) / 1e9).toFixed(1), 8)}`;
+    let row = `${lpad((await libxl_domid_to_name(ctx, d.domid)) ?? '(null)', 40)} ${rpad(d.domid, 5)} ${rpad(mem, 5)} ${rpad(d.vcpu_online, 5)}     ${state}  ${rpad((Number(d.cpu_time) / 1e9).toFixed(1), 8)}`;
     if (o.verbose) row += ` ${libxl_uuid_fmt(d.uuid)}${d.shutdown ? ` ${rpad(reason.toString(16), 8)}` : ` ${rpad('-', 8)}`}`;
     if (o.claim) row += ` ${rpad(Math.floor(d.outstanding_memkb / 1024), 5)}`;
     if (o.verbose || o.context) row += ` ${rpad('-', 16)}`;

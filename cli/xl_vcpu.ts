@@ -15,7 +15,7 @@ export async function main_vcpulist(ctx: libxl_ctx, domains: string[], out: Out)
   for (const domid of ids) {
     const vcpus = await libxl_list_vcpu(ctx, domid);
     if (vcpus === null) continue;
-    const name = libxl_domid_to_name(ctx, domid) ?? '(null)';
+    const name = (await libxl_domid_to_name(ctx, domid)) ?? '(null)';
     for (const v of vcpus) {
       // The CPU column has no space before it: "%-32s %5u %5u" then "%5u %3c%c- ".
       const where = v.online ? `${rpad(v.cpu, 5)} ${rpad(v.running ? 'r' : '-', 3)}${v.blocked ? 'b' : '-'}- ` : `${rpad('-', 5)} ${rpad('-', 3)}-p `;

@@ -15,6 +15,8 @@ import {
   type xc_interface,
   type xc_meminfo_t,
 } from '../libxc/xenctrl.js';
+import { randomBytes } from 'node:crypto';
+import { xs_close, xs_open, type xs_handle } from '../libxenstore/xs.js';
 import { XEN_SYSCTL_PHYSCAP } from '../proto/public/physcap.js';
 import { XEN_INVALID_CORE_ID, XEN_INVALID_MEM_SZ, XEN_INVALID_NODE_DIST, XEN_INVALID_NODE_ID, XEN_INVALID_SOCKET_ID, XEN_SCHEDULER } from '../proto/public/sysctl.js';
 import { LibxlError, xcOrFail } from './libxl_error.js';
@@ -26,16 +28,34 @@ export const LIBXL_NUMAINFO_INVALID_ENTRY = 0xffffffff;
 
 export interface libxl_ctx {
   xch: xc_interface;
+  /** ctx->xsh: the xenstore connection libxl_ctx_alloc opens. */
+  xsh: xs_handle;
+  /** libxl__random_bytes (RANDOM_DOMID, UUIDs): /dev/urandom in C; injectable for tests. */
+  random_bytes: (n: number) => Uint8Array;
   /** libxl caches the version info in the ctx (ctx->xen_version_info). */
   version_info?: libxl_version_info;
 }
 
-/** libxl_ctx_alloc: fails with ERROR_FAIL when libxc cannot be opened. */
-export async function libxl_ctx_alloc(opts: { address?: string } = {}): Promise<libxl_ctx> {
-  return { xch: await xcOrFail('cannot open libxc handle', xc_interface_open(opts.address)) };
+export interface libxl_ctx_alloc_opts {
+  address?: string;
+  random_bytes?: (n: number) => Uint8Array;
+}
+
+/** libxl_ctx_alloc: opens libxc and xenstore; fails with ERROR_FAIL when either cannot be opened. */
+export async function libxl_ctx_alloc(opts: libxl_ctx_alloc_opts = {}): Promise<libxl_ctx> {
+  const xch = await xcOrFail('cannot open libxc handle', xc_interface_open(opts.address));
+  let xsh: xs_handle;
+  try {
+    xsh = await xs_open(xch.address); // the address libxc resolved (argument, $XENEMU_ADDRESS or default)
+  } catch (e) {
+    xc_interface_close(xch);
+    throw new LibxlError('ERROR_FAIL', 'cannot connect to xenstore', { cause: e });
+  }
+  return { xch, xsh, random_bytes: opts.random_bytes ?? ((n) => new Uint8Array(randomBytes(n))) };
 }
 
 export function libxl_ctx_free(ctx: libxl_ctx): void {
+  xs_close(ctx.xsh);
   xc_interface_close(ctx.xch);
 }
 

@@ -1,5 +1,5 @@
-// Domains in libxl: listing, info, pause/unpause/destroy (tools/libs/light/libxl_domain.c)
-// and affinity (libxl_sched.c).
+// Domains in libxl: listing, info, pause/unpause/destroy (tools/libs/light/libxl_domain.c),
+// names (libxl_utils.c) and affinity (libxl_sched.c).
 import {
   isXenError,
   xc_domain_destroy,
@@ -15,8 +15,11 @@ import {
   type xc_domaininfo_t,
 } from '../libxc/xenctrl.js';
 import { XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
+import { XBT_NULL, XsError, xs_read, xs_release_domain } from '../libxenstore/xs.js';
 import { LibxlError, xcOrFail } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
+import type { libxl_logger } from './libxl_types.js';
+import { libxl__xs_get_dompath, libxl__xs_libxl_path, libxl__xs_read, xs_rm_ignored } from './libxl_xshelp.js';
 import { libxl_bitmap_alloc, libxl_cpu_bitmap_alloc, libxl_bitmap_is_empty, libxl_get_max_cpus, type libxl_bitmap } from './libxl_utils.js';
 
 /** LIBXL_SHUTDOWN_REASON_UNKNOWN */
@@ -108,10 +111,42 @@ export async function libxl_domain_unpause(ctx: libxl_ctx, domid: number): Promi
   await xcOrFail('unpausing domain', xc_domain_unpause(ctx.xch, domid));
 }
 
-/** libxl_domain_destroy at the hypervisor level (the xenstore teardown comes with xenstored). */
-export async function libxl_domain_destroy(ctx: libxl_ctx, domid: number): Promise<void> {
-  await libxl_domain_info(ctx, domid); // ERROR_DOMAIN_NOTFOUND for a missing domain
-  await xcOrFail('xc_domain_destroy failed', xc_domain_destroy(ctx.xch, domid));
+/**
+ * Port of libxl_domain_destroy for a domain without devices (libxl__destroy_domid,
+ * destroy_domid_pci_done, devices_destroy_cb, domain_destroy_domid_cb): pause, remove
+ * /vm/<uuid> (from <dompath>/vm), <dompath>, /libxl/<domid> and <dompath>/hvmloader from
+ * xenstore (failures only logged, as libxl), XEN_DOMCTL_destroydomain, and release the domain
+ * in xenstored (which real xenstored does itself on @releaseDomain).
+ */
+export async function libxl_domain_destroy(ctx: libxl_ctx, domid: number, log: libxl_logger = () => {}): Promise<void> {
+  try {
+    await libxl_domain_info(ctx, domid);
+  } catch (e) {
+    if (e instanceof LibxlError && e.code === 'ERROR_DOMAIN_NOTFOUND') log('error', `Domain ${domid}:Non-existant domain`);
+    throw e;
+  }
+  try {
+    await xc_domain_pause(ctx.xch, domid);
+  } catch {
+    log('error', `Domain ${domid}:xc_domain_pause failed`);
+  }
+  const dom_path = await libxl__xs_get_dompath(ctx, domid);
+  const vm_path = await libxl__xs_read(ctx, XBT_NULL, `${dom_path}/vm`);
+  if (vm_path !== null && !(await xs_rm_ignored(ctx, XBT_NULL, vm_path))) log('error', `Domain ${domid}:xs_rm failed for ${vm_path}`);
+  if (!(await xs_rm_ignored(ctx, XBT_NULL, dom_path))) log('error', `Domain ${domid}:xs_rm failed for ${dom_path}`);
+  await xs_rm_ignored(ctx, XBT_NULL, libxl__xs_libxl_path(domid));
+  await xs_rm_ignored(ctx, XBT_NULL, `/local/domain/${domid}/hvmloader`);
+  try {
+    await xc_domain_destroy(ctx.xch, domid);
+  } catch (e) {
+    log('error', `Domain ${domid}:xc_domain_destroy failed`);
+    throw new LibxlError('ERROR_FAIL', 'xc_domain_destroy failed', { cause: e });
+  }
+  try {
+    await xs_release_domain(ctx.xsh, domid);
+  } catch {
+    // Never introduced (creation failed before libxl__build_post): nothing to release.
+  }
 }
 
 /** libxl_vcpuinfo. */
@@ -198,22 +233,36 @@ export async function libxl_domain_get_nodeaffinity(ctx: libxl_ctx, domid: numbe
   await xcOrFail('Getting node affinity', xc_domain_node_getaffinity(ctx.xch, domid, nodemap.map));
 }
 
-/**
- * libxl_domid_to_name: the name xenstore keeps at /local/domain/<domid>/name. xenstored arrives
- * with the libxl issue; until then only the boot skeleton's "Domain-0" exists, and other
- * domains have no name (NULL), as a domain whose name was never written.
- */
-export function libxl_domid_to_name(_ctx: libxl_ctx, domid: number): string | null {
-  return domid === 0 ? 'Domain-0' : null;
+/** Port of libxl_domid_to_name: /local/domain/<domid>/name, null when there is none. */
+export async function libxl_domid_to_name(ctx: libxl_ctx, domid: number): Promise<string | null> {
+  try {
+    return await xs_read(ctx.xsh, XBT_NULL, `/local/domain/${domid}/name`);
+  } catch (e) {
+    if (e instanceof XsError) return null; // xs_read's NULL
+    throw e;
+  }
 }
 
-/** libxl_domain_qualifier_to_domid: a decimal domid, or a domain name. */
+/** Port of libxl_name_to_domid: the first listed domain with that name; ERROR_INVAL if none. */
+export async function libxl_name_to_domid(ctx: libxl_ctx, name: string): Promise<number> {
+  let list: libxl_dominfo[];
+  try {
+    list = await libxl_list_domain(ctx);
+  } catch (e) {
+    throw new LibxlError('ERROR_NOMEM', 'listing domains', { cause: e }); // C: NULL list is ERROR_NOMEM
+  }
+  for (const d of list) if ((await libxl_domid_to_name(ctx, d.domid)) === name) return d.domid;
+  throw new LibxlError('ERROR_INVAL', `no domain named ${name}`);
+}
+
+/** Port of libxl_domain_qualifier_to_domid: all digits is a domid (strtoul), else a name. */
 export async function libxl_domain_qualifier_to_domid(ctx: libxl_ctx, name: string): Promise<number> {
-  if (/^\d+$/.test(name)) return Number(name);
-  const list = await libxl_list_domain(ctx);
-  const found = list.find((d) => libxl_domid_to_name(ctx, d.domid) === name);
-  if (found === undefined) throw new LibxlError('ERROR_INVAL', `no domain named ${name}`);
-  return found.domid;
+  if (/^\d*$/.test(name)) {
+    const v = BigInt(name === '' ? '0' : name);
+    const ul = v > 0xffffffffffffffffn ? 0xffffffffffffffffn : v; // strtoul saturates at ULONG_MAX
+    return Number(BigInt.asUintN(32, ul)); // into a uint32_t
+  }
+  return libxl_name_to_domid(ctx, name);
 }
 
 /** LIBXL_UUID_FMT: 8-4-4-4-12 lowercase hex. */
