@@ -168,11 +168,15 @@ export async function main(args: string[], env: XlEnv = { out: processOut, uname
     .option('-i, --ignore-global-affinity-masks', 'Ignore global masks in xl.conf.')
     .argument('[args...]', 'the config file, then key=value settings that override it')
     .action(async (vars: string[], o: { defconfig?: string; dryrun?: boolean; p?: boolean; quiet?: boolean; ignoreGlobalAffinityMasks?: boolean }, cmd: Command) => {
-      let config_file = o.defconfig;
+      // main_create: a first argument that is not an option and has no '=' is the file; -f
+      // overrides it; later arguments are key=value settings, or the file if none yet.
+      const first = args[args.indexOf('create') + 1];
+      const firstIsFile = first !== undefined && !first.startsWith('-') && !first.includes('=');
+      let config_file = o.defconfig ?? (firstIsFile ? first : undefined);
       const extra: string[] = [];
-      for (const [i, a] of vars.entries()) {
+      for (const a of firstIsFile ? vars.slice(1) : vars) {
         if (a.includes('=')) extra.push(a);
-        else if (config_file === undefined || (i === 0 && o.defconfig !== undefined)) config_file ??= a;
+        else if (config_file === undefined) config_file = a;
         else {
           cmd.outputHelp({ error: true });
           code = 2;

@@ -51,7 +51,7 @@ export function read_global_config(flag: string | undefined, env: NodeJS.Process
       stderr(`Failed to read config file: ${path}: ${strerror(EFBIG)}\n`);
       return { path, data: '' };
     }
-    return { path, data: buf.toString('latin1') };
+    return { path, data: buf.toString('utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (named !== undefined || code !== 'ENOENT') stderr(`Failed to read config file: ${path}: ${code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}\n`);

@@ -84,7 +84,7 @@ export async function main_create(ctx: libxl_ctx, o: CreateOptions, env: CreateE
         stderr(`Failed to read config file: ${o.config_file}: File too large\n`);
         return -LIBXL_ERROR.ERROR_FAIL;
       }
-      data = buf.toString('latin1');
+      data = buf.toString('utf8');
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       stderr(`Failed to read config file: ${o.config_file}: ${err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EACCES' ? 'Permission denied' : err.message}\n`);

@@ -109,6 +109,15 @@ describe('xl create -n (dry run)', () => {
     expect(n).toEqual({ code: 0, stdout: PINNED_JSON, stderr: '' });
   });
 
+  it('a second file is a usage error (exit 2), as is a file after -f', async () => {
+    const cfg = file('u.cfg', 'name="u"\ntype="hvm"\n');
+    const two = await xl(['create', '-n', cfg, cfg]);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('Usage: xl create <ConfigFile> [options] [vars]');
+    expect((await xl(['create', '-n', '-f', cfg, cfg])).code).toBe(2);
+    expect((await xl(['create', cfg, '-n', '-f', cfg])).code).toBe(0);
+  });
+
   it('-f names the file; the policy and claim_mode from xl.conf show in the JSON', async () => {
     const cfg = file('f.cfg', 'name="f"\ntype="hvm"\n');
     const conf = file('xl.conf', 'claim_mode=0\nnuma_placement_policy="worst-fit"\n');
