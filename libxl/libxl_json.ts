@@ -7,8 +7,8 @@
 // other integer, enum or string only when non-zero/non-NULL. IDL fields outside xenemu's subset
 // are not written, except the aggregates libxl always writes (sched_params, the hvm union's
 // vnc/sdl/spice/rdm, arch_arm, arch_x86, xenstore_quota), written with their IDL defaults,
-// and the on_* actions xl always sets. The xenemu extension b_info.numa_placement_policy is
-// written after numa_placement when it is not 'libxl'.
+// and the on_* actions xl always sets that differ from their init_val (destroy). The xenemu
+// extension b_info.numa_placement_policy is written after numa_placement when not 'libxl'.
 import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, type libxl_defbool, type libxl_domain_config } from './libxl_types.js';
 import { libxl_bitmap_test, type libxl_bitmap } from './libxl_utils.js';
 
@@ -135,7 +135,7 @@ export function libxl_domain_config_to_json(d: libxl_domain_config, extras: libx
         .add('vcpus', bitmap(n.vcpus)).j,
   );
   const u = new Struct();
-  if (b.u !== undefined && (c.type === LIBXL_DOMAIN_TYPE.HVM || c.type === LIBXL_DOMAIN_TYPE.INVALID)) {
+  if (c.type === LIBXL_DOMAIN_TYPE.HVM) {
     u.add('mmio_hole_memkb', memkb(b.u.hvm.mmio_hole_memkb))
       .add('vga', new Struct().add('kind', b.u.hvm.vga.kind === 0 ? null : str(VGA_NAMES[b.u.hvm.vga.kind]!)).j)
       .add('vnc', empty())
@@ -172,10 +172,8 @@ export function libxl_domain_config_to_json(d: libxl_domain_config, extras: libx
   const top = new Struct()
     .add('c_info', cinfo.j)
     .add('b_info', binfo.j)
-    .add('on_poweroff', str('destroy'))
+    // xl sets destroy/restart/destroy/destroy/soft-reset; destroy is the IDL init_val, so omitted.
     .add('on_reboot', str('restart'))
-    .add('on_watchdog', str('destroy'))
-    .add('on_crash', str('destroy'))
     .add('on_soft_reset', str('soft_reset'));
   return `${render(top.j, 0)}\n`;
 }

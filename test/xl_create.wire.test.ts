@@ -87,10 +87,7 @@ ${[...Array(16).keys()].map((i) => `                ${i + 16}`).join(',\n')}
 
         }
     },
-    "on_poweroff": "destroy",
     "on_reboot": "restart",
-    "on_watchdog": "destroy",
-    "on_crash": "destroy",
     "on_soft_reset": "soft_reset"
 }
 `;
