@@ -216,6 +216,9 @@ function cpupool_qualifier_to_id(ctx: libxl_ctx, p: string): number | null {
   return null;
 }
 
+/** b_info.max_grant_version as setdefault chose it from the host (the IDL field is not in libxl_types.ts). */
+const max_grant_versions = new WeakMap<libxl_domain_config, number>();
+
 /** Port of libxl__domain_config_setdefault: resolves pool_name, then the rules above against the live host. */
 export async function libxl__domain_config_setdefault(ctx: libxl_ctx, d_config: libxl_domain_config, domid: number = INVALID_DOMID, log: libxl_logger = noLog): Promise<void> {
   const physinfo = await libxl_get_physinfo(ctx);
@@ -230,6 +233,7 @@ export async function libxl__domain_config_setdefault(ctx: libxl_ctx, d_config: 
   }
   const max_cpus = await libxl_get_max_cpus(ctx);
   libxl__domain_config_setdefault_host(d_config, { physinfo, max_cpus, cpupool_valid: () => pool_ok }, domid, log);
+  max_grant_versions.set(d_config, physinfo.cap_gnttab_v2 ? 2 : physinfo.cap_gnttab_v1 ? 1 : 0); // LIBXL_MAX_GRANT_DEFAULT
 }
 
 /** Port of libxl_domain_need_memory: setdefault (on a copy), then libxl__domain_need_memory_calculate, KiB. */
@@ -240,7 +244,7 @@ export async function libxl_domain_need_memory(ctx: libxl_ctx, d_config: libxl_d
 }
 
 /** The xen_domctl_createdomain libxl__domain_make fills from c_info and b_info. */
-function createdomain_config(d_config: libxl_domain_config, physinfo: Pick<libxl_physinfo, 'cap_gnttab_v1' | 'cap_gnttab_v2'>): Parameters<typeof xc_domain_create>[2] {
+function createdomain_config(d_config: libxl_domain_config): Parameters<typeof xc_domain_create>[2] {
   const { c_info, b_info } = d_config;
   let flags = 0;
   if (c_info.type !== LIBXL_DOMAIN_TYPE.PV) {
@@ -248,8 +252,7 @@ function createdomain_config(d_config: libxl_domain_config, physinfo: Pick<libxl
     if (libxl_defbool_val(c_info.hap)) flags |= XEN_DOMCTL_CDF.hap;
     if (!libxl_defbool_val(c_info.oos)) flags |= XEN_DOMCTL_CDF.oos_off;
   }
-  // b_info.max_grant_version defaults to the highest version the host reports.
-  const max_grant_version = physinfo.cap_gnttab_v2 ? 2 : physinfo.cap_gnttab_v1 ? 1 : 0;
+  const max_grant_version = max_grant_versions.get(d_config) ?? 0;
   // libxl__arch_domain_prepare_config (x86): HVM emulates all but vPCI and (pirq off) PIRQs.
   const emulation_flags = c_info.type === LIBXL_DOMAIN_TYPE.HVM ? XEN_X86_EMU_ALL & ~XEN_X86_EMU_VPCI & ~XEN_X86_EMU_USE_PIRQ : c_info.type === LIBXL_DOMAIN_TYPE.PVH ? XEN_X86_EMU_LAPIC : 0;
   return {
@@ -319,7 +322,7 @@ async function domain_rename_new(ctx: libxl_ctx, domid: number, new_name: string
 export async function libxl__domain_make(ctx: libxl_ctx, d_config: libxl_domain_config, out: { domid: number }, log: libxl_logger = noLog): Promise<void> {
   const { c_info: info } = d_config;
   const uuid_string = libxl_uuid_fmt(info.uuid);
-  const create = createdomain_config(d_config, await libxl_get_physinfo(ctx));
+  const create = createdomain_config(d_config);
 
   for (let tries = 0; ; tries++) {
     let local_domid: number;

@@ -5,19 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../hypervisor/clock.js';
 import { XBT_NULL, XS_PERM, xs_directory, xs_get_permissions, xs_read } from '../libxenstore/xs.js';
 import { xc_domain_getinfo_single, xc_domain_getvnuma, xc_domain_numa_get_node_pages, xc_physinfo } from '../libxc/xenctrl.js';
-import { libxl_get_numainfo, type libxl_ctx } from '../libxl/libxl.js';
+import { libxl_ctx_alloc, libxl_ctx_free, libxl_get_numainfo, type libxl_ctx } from '../libxl/libxl.js';
 import { libxl_domain_create_new, libxl_domain_need_memory } from '../libxl/libxl_create.js';
 import {
   libxl_domain_destroy,
   libxl_domain_get_nodeaffinity,
   libxl_domain_info,
+  libxl_domain_qualifier_to_domid,
   libxl_domid_to_name,
   libxl_list_domain,
   libxl_list_vcpu,
   libxl_name_to_domid,
 } from '../libxl/libxl_domain.js';
 import { LibxlError } from '../libxl/libxl_error.js';
-import { LIBXL_DOMAIN_TYPE, libxl_domain_config_init, type libxl_domain_config, type libxl_log_level } from '../libxl/libxl_types.js';
+import { libxl_domain_setmaxmem } from '../libxl/libxl_mem.js';
+import { LIBXL_DOMAIN_TYPE, RANDOM_DOMID, libxl_domain_config_init, type libxl_domain_config, type libxl_log_level } from '../libxl/libxl_types.js';
 import { libxl_bitmap_alloc, libxl_bitmap_set, libxl_bitmap_set_any, libxl_node_bitmap_alloc, libxl_node_to_cpumap, libxl_cpu_bitmap_alloc, type libxl_bitmap } from '../libxl/libxl_utils.js';
 import { useHost, type Host } from './harness.js';
 
@@ -240,6 +242,66 @@ describe('libxl_domain_create_new: HVM with automatic NUMA placement', () => {
     await libxl_domain_destroy(h.ctx, domid);
   });
 
+  it('a hard affinity alone does not stop placement, which still searches the whole pool (xen-userspace.md §0.4)', async () => {
+    // Make node 3 the least free, then pin the vCPUs to it: placement picks another node anyway.
+    const ballast = hvm('ballast', 256, 1);
+    ballast.b_info.nodemap = await libxl_node_bitmap_alloc(h.ctx);
+    libxl_bitmap_set(ballast.b_info.nodemap, 3);
+    const b = await libxl_domain_create_new(h.ctx, ballast);
+    const node = await expectedNode(h);
+    expect(node).not.toBe(3);
+    const { log, lines } = logger();
+    const d = hvm('pinned', 32, 2);
+    const cpus3 = await nodeCpus(h, 3);
+    d.b_info.vcpu_hard_affinity = [cpus3, cpus3];
+    const domid = await libxl_domain_create_new(h.ctx, d, { log });
+    const nodemap = await libxl_node_bitmap_alloc(h.ctx);
+    await libxl_domain_get_nodeaffinity(h.ctx, domid, nodemap);
+    expect(nodemap.map[0]).toBe(1 << node);
+    // Soft affinity is set before the hard one (build_pre's order), so nothing warns that they do not meet.
+    const placed = await nodeCpus(h, node);
+    for (const v of (await libxl_list_vcpu(h.ctx, domid))!) {
+      expect([...v.cpumap.map]).toEqual([...cpus3.map]);
+      expect([...v.cpumap_soft.map]).toEqual([...placed.map]);
+    }
+    expect(lines.filter((l) => l.startsWith('warn'))).toEqual([]);
+    await libxl_domain_destroy(h.ctx, domid);
+    await libxl_domain_destroy(h.ctx, b);
+  });
+
+  it('domids: an explicit valid one is used; RANDOM_DOMID draws again when the domid exists (injected bytes)', async () => {
+    const d = hvm('explicit', 16, 1);
+    d.c_info.domid = 4242;
+    expect(await libxl_domain_create_new(h.ctx, d)).toBe(4242);
+    // Draws: 0 (not a guest id), 4242 (exists: EEXIST), 0x7ff5 | 0x8000 (masked to DOMID_ANY, reserved), then 777.
+    const draws = [[0, 0], [0x92, 0x10], [0xf5, 0xff], [0x09, 0x03]];
+    const ctx = await libxl_ctx_alloc({ address: h.address, random_bytes: (n) => (n === 2 ? new Uint8Array(draws.shift() ?? [0, 0]) : new Uint8Array(n).fill(0x5a)) });
+    try {
+      const r = hvm('random', 16, 1);
+      r.c_info.domid = RANDOM_DOMID;
+      expect(await libxl_domain_create_new(ctx, r)).toBe(777);
+      expect(draws).toEqual([]);
+      expect(await xs_read(ctx.xsh, XBT_NULL, '/local/domain/777/vm')).toBe('/vm/5a5a5a5a-5a5a-5a5a-5a5a-5a5a5a5a5a5a'); // a nil UUID is generated
+      await libxl_domain_destroy(ctx, 777);
+    } finally {
+      libxl_ctx_free(ctx);
+    }
+    expect(await libxl_domain_qualifier_to_domid(h.ctx, 'explicit')).toBe(4242);
+    expect(await libxl_domain_qualifier_to_domid(h.ctx, '4242')).toBe(4242);
+    await libxl_domain_destroy(h.ctx, 4242);
+  });
+
+  it('libxl_domain_setmaxmem reads memory/target and writes memory/static-max', async () => {
+    const domid = await libxl_domain_create_new(h.ctx, hvm('maxmem', 64, 1));
+    // memory/target is 56 MiB (video RAM off): below it is refused with libxl's text, rc 1.
+    await expect(libxl_domain_setmaxmem(h.ctx, domid, 48 * MiB)).rejects.toMatchObject({ rc: 1, message: `Domain ${domid}:memory_static_max must be greater than or or equal to memory_dynamic_max` });
+    expect(await xs_read(h.ctx.xsh, XBT_NULL, `/local/domain/${domid}/memory/static-max`)).toBe(String(64 * MiB));
+    await libxl_domain_setmaxmem(h.ctx, domid, 128 * MiB);
+    expect(await xs_read(h.ctx.xsh, XBT_NULL, `/local/domain/${domid}/memory/static-max`)).toBe(String(128 * MiB));
+    expect((await libxl_domain_info(h.ctx, domid)).max_memkb).toBe(128 * MiB + 1024);
+    await libxl_domain_destroy(h.ctx, domid);
+  });
+
   it('libxl_domain_need_memory: setdefault on a copy, then target + shadow + 2 MiB rounded up to 2 MiB', async () => {
     const d = hvm('need', 64, 2);
     // shadow = 4 * (256 * 2 + 1 * 64) = 2304; 65536 + 2304 + 2048 = 69888 -> 71680
@@ -334,7 +396,9 @@ describe('libxl_domain_destroy and a create/destroy loop', () => {
     await xc_physinfo(h.xch);
     const start = await hostState(h);
     for (let i = 0; i < 200; i++) {
-      const domid = await libxl_domain_create_new(h.ctx, hvm(`loop${i}`, 16, 1));
+      const d = hvm(`loop${i}`, 16, 1);
+      d.b_info.numa_placement = i % 20 === 0; // placement leaves nothing behind either; kept to a few rounds for speed
+      const domid = await libxl_domain_create_new(h.ctx, d);
       expect((await xc_domain_getinfo_single(h.xch, domid)).tot_pages).toBe(8 * 256 - 0x20 + 16);
       await libxl_domain_destroy(h.ctx, domid);
     }
