@@ -1,7 +1,7 @@
 // Domain creation in libxl (tools/libs/light/libxl_create.c): the defaulting rules, the
 // domain and its xenstore skeleton (libxl__domain_make), and the domcreate flow up to
 // "done" for HVM and PVH guests. docs: /work/shared/reference/xen-userspace.md §2.4, §2.5, §2.8.
-import { XBT_NULL, XS_PERM, xs_write, type xs_permissions } from '../libxenstore/xs.js';
+import { XBT_NULL, XS_PERM, XsError, xs_write, type xs_permissions } from '../libxenstore/xs.js';
 import { isXenError, xc_domain_create } from '../libxc/xenctrl.js';
 import { XEN_DOMCTL_CDF, XEN_DOMCTL_GRANT_version_mask } from '../proto/public/domctl.js';
 import { libxl_get_physinfo, type libxl_ctx, type libxl_physinfo } from './libxl.js';
@@ -355,39 +355,51 @@ export async function libxl__domain_make(ctx: libxl_ctx, d_config: libxl_domain_
   const rwperm: xs_permissions[] = [{ id: domid, perms: XS_PERM.NONE }];
   const hvm = info.type === LIBXL_DOMAIN_TYPE.HVM;
 
+  // As in C, only the rename and the commit are checked; a failed mknod or write is logged and skipped.
+  const unchecked = async (p: Promise<unknown>): Promise<void> => {
+    try {
+      await p;
+    } catch (e) {
+      if (!(e instanceof LibxlError) && !(e instanceof XsError)) throw e;
+      log('error', e.message);
+    }
+  };
+  const mknod = (t: number, path: string, perms: readonly xs_permissions[]): Promise<void> => unchecked(libxl__xs_mknod(ctx, t, path, perms));
+  const write = (t: number, path: string, value: string): Promise<void> => unchecked(xs_write(ctx.xsh, t, path, value));
+
   await libxl__xs_transaction(
     ctx,
     async (t) => {
       await xs_rm_ignored(ctx, t, dom_path);
-      await libxl__xs_mknod(ctx, t, dom_path, roperm);
+      await mknod(t, dom_path, roperm);
       await xs_rm_ignored(ctx, t, vm_path);
-      await libxl__xs_mknod(ctx, t, vm_path, roperm);
+      await mknod(t, vm_path, roperm);
       await xs_rm_ignored(ctx, t, libxl_path);
-      await libxl__xs_mknod(ctx, t, libxl_path, noperm);
-      await libxl__xs_mknod(ctx, t, `${libxl_path}/device`, noperm);
+      await mknod(t, libxl_path, noperm);
+      await mknod(t, `${libxl_path}/device`, noperm);
 
-      await xs_write(ctx.xsh, t, `${dom_path}/vm`, vm_path);
+      await write(t, `${dom_path}/vm`, vm_path);
       await domain_rename_new(ctx, domid, info.name, t, log);
 
-      await libxl__xs_mknod(ctx, t, `${dom_path}/cpu`, roperm);
-      await libxl__xs_mknod(ctx, t, `${dom_path}/memory`, roperm);
+      await mknod(t, `${dom_path}/cpu`, roperm);
+      await mknod(t, `${dom_path}/memory`, roperm);
       // xend_suspend_evtchn_compat is false: the suspend event channel node is the domain's.
-      await libxl__xs_mknod(ctx, t, `${dom_path}/device`, roperm);
-      await libxl__xs_mknod(ctx, t, `${dom_path}/device/suspend/event-channel`, rwperm);
-      await libxl__xs_mknod(ctx, t, `${dom_path}/control`, roperm);
-      if (hvm) await libxl__xs_mknod(ctx, t, `${dom_path}/hvmloader`, roperm);
+      await mknod(t, `${dom_path}/device`, roperm);
+      await mknod(t, `${dom_path}/device/suspend/event-channel`, rwperm);
+      await mknod(t, `${dom_path}/control`, roperm);
+      if (hvm) await mknod(t, `${dom_path}/hvmloader`, roperm);
       const rw = ['control/shutdown', 'control/feature-poweroff', 'control/feature-reboot', 'control/feature-suspend'];
       if (hvm) rw.push('control/feature-s3', 'control/feature-s4');
       rw.push('control/sysrq', 'data', 'drivers', 'feature', 'attr', 'error');
-      for (const p of rw) await libxl__xs_mknod(ctx, t, `${dom_path}/${p}`, rwperm);
+      for (const p of rw) await mknod(t, `${dom_path}/${p}`, rwperm);
 
-      await xs_write(ctx.xsh, t, `${vm_path}/uuid`, uuid_string);
-      await xs_write(ctx.xsh, t, `${vm_path}/name`, info.name ?? '');
-      await libxl__xs_writev(ctx, t, dom_path, info.xsdata);
-      await libxl__xs_writev(ctx, t, `${dom_path}/platform`, info.platformdata);
-      await xs_write(ctx.xsh, t, `${dom_path}/control/platform-feature-multiprocessor-suspend`, '1');
-      await xs_write(ctx.xsh, t, `${dom_path}/control/platform-feature-xs_reset_watches`, '1');
-      await xs_write(ctx.xsh, t, `${libxl_path}/type`, libxl_domain_type_to_string(info.type));
+      await write(t, `${vm_path}/uuid`, uuid_string);
+      await write(t, `${vm_path}/name`, info.name ?? '');
+      await unchecked(libxl__xs_writev(ctx, t, dom_path, info.xsdata));
+      await unchecked(libxl__xs_writev(ctx, t, `${dom_path}/platform`, info.platformdata));
+      await write(t, `${dom_path}/control/platform-feature-multiprocessor-suspend`, '1');
+      await write(t, `${dom_path}/control/platform-feature-xs_reset_watches`, '1');
+      await write(t, `${libxl_path}/type`, libxl_domain_type_to_string(info.type));
     },
     `Domain ${domid}:domain creation xenstore transaction commit failed`,
   );
@@ -457,7 +469,12 @@ export async function libxl_domain_create_new(ctx: libxl_ctx, d_config: libxl_do
       throw e;
     }
     const domid = made.domid;
-    await libxl__xs_write_checked(ctx, XBT_NULL, `${libxl__xs_libxl_path(domid)}/dm-version`, DM_VERSION_QEMU_XEN); // store_libxl_entry
+    try {
+      await libxl__xs_write_checked(ctx, XBT_NULL, `${libxl__xs_libxl_path(domid)}/dm-version`, DM_VERSION_QEMU_XEN); // store_libxl_entry
+    } catch (e) {
+      if (!(e instanceof LibxlError)) throw e;
+      log('error', e.message); // unchecked in C
+    }
     const state = libxl__domain_build_state_init();
     await libxl__domain_build(ctx, d_config, domid, state, log, opts);
     return domid;

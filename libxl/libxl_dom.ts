@@ -27,7 +27,7 @@ import {
   libxl_nodemap_to_cpumap,
   type libxl_bitmap,
 } from './libxl_utils.js';
-import { libxl__xs_get_dompath, libxl__xs_read, libxl__xs_transaction, libxl__xs_writev } from './libxl_xshelp.js';
+import { LIBXL_XS_TRANSACTION_MAX_RETRIES, libxl__xs_get_dompath, libxl__xs_read, libxl__xs_transaction_commit, libxl__xs_transaction_start, libxl__xs_writev } from './libxl_xshelp.js';
 
 /** libxl__domain_build_state, the fields xenemu's build carries from step to step. */
 export interface libxl__domain_build_state {
@@ -269,11 +269,30 @@ export async function libxl__build_post(
 
   const dom_path = await libxl__xs_get_dompath(ctx, domid);
   const vm_path = await libxl__xs_read(ctx, XBT_NULL, `${dom_path}/vm`);
-  await libxl__xs_transaction(ctx, async (t) => {
-    await libxl__xs_writev(ctx, t, dom_path, ents);
-    await libxl__xs_writev(ctx, t, dom_path, local_ents);
-    if (vm_path !== null) await libxl__xs_writev(ctx, t, vm_path, vms_ents);
-  });
+  // C checks neither the writes nor a commit failure other than EAGAIN (which starts again).
+  for (let attempt = 0; ; attempt++) {
+    const t = await libxl__xs_transaction_start(ctx);
+    for (const [dir, kvs] of [[dom_path, ents], [dom_path, local_ents], [vm_path, vms_ents]] as const) {
+      if (dir === null) continue; // xs_read of <dompath>/vm failed: C writes under "(null)"; skipped here
+      try {
+        await libxl__xs_writev(ctx, t, dir, kvs);
+      } catch (e) {
+        if (!(e instanceof LibxlError)) throw e;
+        log('error', e.message);
+      }
+    }
+    try {
+      if ((await libxl__xs_transaction_commit(ctx, t)) === 0) break;
+    } catch (e) {
+      if (!(e instanceof LibxlError)) throw e;
+      log('error', e.message);
+      break;
+    }
+    if (attempt + 1 >= LIBXL_XS_TRANSACTION_MAX_RETRIES) {
+      log('error', 'could not commit xenstore transaction');
+      break;
+    }
+  }
 
   try {
     await xs_introduce_domain(ctx.xsh, domid, state.store_mfn, state.store_port);
