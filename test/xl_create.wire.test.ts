@@ -177,6 +177,26 @@ describe('xl create failures leave the host as it was', () => {
     expect(await xl(['create'])).toEqual({ code: 6, stdout: '', stderr: 'Config file not specified and none in save file\n' });
   });
 
+  it('not enough memory on the host: libxl\'s error, ERROR_FAIL (exit 3), nothing left behind', async () => {
+    const cfg = file('big.cfg', 'name="big"\ntype="hvm"\nmemory=300000\n');
+    const before = await memory();
+    const r = await xl(['create', cfg]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^Parsing config from .*\n(libxl: [a-z]+: .*\n)*libxl: error: .*\n$/);
+    expect(await memory()).toEqual(before);
+  });
+
+  it('an invalid vnuma config: xl\'s own check (exit 1) or libxl\'s (ERROR_FAIL, exit 3), nothing left behind', async () => {
+    const before = await memory();
+    const xlCheck = await xl(['create', file('vn1.cfg', 'name="vn1"\ntype="hvm"\nvnuma=[["pnode=9","size=64","vcpus=0"]]\n')]);
+    expect(xlCheck).toMatchObject({ code: 1, stdout: '' });
+    expect(xlCheck.stderr).toMatch(/\nxl: invalid pnode number: 9\n$/);
+    const libxlCheck = await xl(['create', file('vn2.cfg', 'name="vn2"\ntype="hvm"\nvnuma=[["pnode=0","size=64","vcpus=0"],["pnode=1","size=64","vcpus=0"]]\n')]);
+    expect(libxlCheck.code).toBe(3);
+    expect(libxlCheck.stderr).toContain('libxl: error: Vcpu 0 assigned more than once\n');
+    expect(await memory()).toEqual(before);
+  });
+
   it('an unknown pool: libxl\'s error, exit 6, nothing left behind', async () => {
     const cfg = file('pool.cfg', 'name="p"\ntype="hvm"\nmemory=64\npool="nope"\n');
     const before = await memory();
