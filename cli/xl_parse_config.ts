@@ -1,11 +1,12 @@
 // xl.cfg to libxl_domain_config (tools/xl/xl_parse.c: parse_config_data, parse_vcpu_affinity,
 // parse_vnuma_config), for the keys xenemu models: name, type, builder, hap, oos, uuid, pool,
-// memory, maxmem, vcpus, maxvcpus, vnuma, cpus, cpus_soft, kernel/bootloader/firmware (checked
-// only), plus claim_mode and the placement policy from xl.conf. Where xl prints and exits, the
+// memory, maxmem, vcpus, maxvcpus, vnuma, cpus, cpus_soft, shadow_memory, videoram,
+// max_event_channels, mmio_hole, vga/stdvga, kernel/bootloader/firmware (checked only), plus
+// claim_mode and the placement policy from xl.conf. Where xl prints and exits, the
 // port prints the same text and throws XlExit with xl's code.
 import { randomBytes } from 'node:crypto';
 import { libxl_get_physinfo, type libxl_ctx } from '../libxl/libxl.js';
-import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, type libxl_domain_config } from '../libxl/libxl_types.js';
+import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, type libxl_domain_config } from '../libxl/libxl_types.js';
 import { libxl_bitmap_alloc, libxl_bitmap_set, libxl_cpu_bitmap_alloc, libxl_get_online_cpus, type libxl_bitmap } from '../libxl/libxl_utils.js';
 import type { libxl_vnode_info } from '../libxl/libxl_vnuma.js';
 import {
@@ -344,7 +345,23 @@ export async function parse_config_data(
   b.claim_mode = g.claim_mode !== 0;
   b.numa_placement_policy = g.numa_placement_policy;
 
+  const shadow = ok(xlu_cfg_get_long(config, 'shadow_memory'));
+  if (shadow !== undefined) b.shadow_memkb = shadow * 1024;
+  const videoram = ok(xlu_cfg_get_long(config, 'videoram'));
+  if (videoram !== undefined) b.video_memkb = videoram * 1024;
+  const evtchn = ok(xlu_cfg_get_long(config, 'max_event_channels'));
+  if (evtchn !== undefined) b.event_channels = evtchn;
+
   const extras: ParsedExtras = { kernel: get_string(config, 'kernel') ?? null, bootloader: get_string(config, 'bootloader') ?? null };
+  if (c.type === LIBXL_DOMAIN_TYPE.HVM) {
+    const hole = ok(xlu_cfg_get_long(config, 'mmio_hole'));
+    if (hole !== undefined) {
+      b.u.hvm.mmio_hole_memkb = hole * 1024;
+      // HVM_BELOW_4G_MMIO_LENGTH (256 MiB) .. HVM_BELOW_4G_MMIO_START (0xF0000000), in bytes.
+      const bytes = BigInt(hole) * 1024n * 1024n;
+      if (bytes < 0x10000000n || bytes > 0xf0000000n) die(stderr, `ERROR: invalid value ${hole} for "mmio_hole"\n`, 1);
+    }
+  }
   if (c.type === LIBXL_DOMAIN_TYPE.PV || c.type === LIBXL_DOMAIN_TYPE.PVH) {
     const fw = get_string(config, 'firmware');
     if (fw !== undefined) {
@@ -353,6 +370,19 @@ export async function parse_config_data(
       extras.kernel = `/usr/lib/xen/boot/${fw}.bin`;
     }
     if (extras.bootloader === null && extras.kernel === null) die(stderr, 'Neither kernel nor bootloader specified\n', 1);
+  }
+  // The device-model section: the emulated graphics card (libxl sizes video memory from it).
+  if (c.type === LIBXL_DOMAIN_TYPE.HVM) {
+    const vga = get_string(config, 'vga');
+    const kinds: Record<string, number> = { stdvga: LIBXL_VGA_INTERFACE_TYPE.STD, cirrus: LIBXL_VGA_INTERFACE_TYPE.CIRRUS, none: LIBXL_VGA_INTERFACE_TYPE.NONE, qxl: LIBXL_VGA_INTERFACE_TYPE.QXL };
+    if (vga !== undefined) {
+      const k = kinds[vga];
+      if (k === undefined) die(stderr, `Unknown vga "${vga}" specified\n`, 1);
+      b.u.hvm.vga.kind = k as typeof b.u.hvm.vga.kind;
+    } else {
+      const std = ok(xlu_cfg_get_long(config, 'stdvga'));
+      if (std !== undefined) b.u.hvm.vga.kind = std ? LIBXL_VGA_INTERFACE_TYPE.STD : LIBXL_VGA_INTERFACE_TYPE.CIRRUS;
+    }
   }
   return extras;
 }

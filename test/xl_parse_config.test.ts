@@ -134,6 +134,28 @@ describe('parse_config_data: memory and vCPUs', () => {
   });
 });
 
+describe('parse_config_data: memory libxl accounts for', () => {
+  it('shadow_memory, videoram (MiB), max_event_channels, mmio_hole, vga and stdvga', async () => {
+    const { code, d } = await parse(`${HVM}shadow_memory=8\nvideoram=16\nmax_event_channels=2047\nmmio_hole=1024\nvga="qxl"\n`);
+    expect(code).toBe(0);
+    expect(d.b_info.shadow_memkb).toBe(8 * 1024);
+    expect(d.b_info.video_memkb).toBe(16 * 1024);
+    expect(d.b_info.event_channels).toBe(2047);
+    expect(d.b_info.u.hvm.mmio_hole_memkb).toBe(1024 * 1024);
+    expect(d.b_info.u.hvm.vga.kind).toBe(4);
+    expect((await parse(`${HVM}stdvga=1\n`)).d.b_info.u.hvm.vga.kind).toBe(2);
+    expect((await parse(`${HVM}stdvga=0\n`)).d.b_info.u.hvm.vga.kind).toBe(1);
+    expect((await parse(`${HVM}vga="none"\nstdvga=1\n`)).d.b_info.u.hvm.vga.kind).toBe(3);
+  });
+
+  it('mmio_hole outside 256..3840 MiB and an unknown vga stop (exit 1)', async () => {
+    expect(await parse(`${HVM}mmio_hole=255\n`)).toMatchObject({ code: 1, err: 'ERROR: invalid value 255 for "mmio_hole"\n' });
+    expect(await parse(`${HVM}mmio_hole=3841\n`)).toMatchObject({ code: 1, err: 'ERROR: invalid value 3841 for "mmio_hole"\n' });
+    expect((await parse(`${HVM}mmio_hole=3840\n`)).code).toBe(0);
+    expect(await parse(`${HVM}vga="vesa"\n`)).toMatchObject({ code: 1, err: 'Unknown vga "vesa" specified\n' });
+  });
+});
+
 describe('parse_config_data: cpus and cpus_soft', () => {
   it('a cpus string applies to every vCPU and leaves placement on', async () => {
     const { d } = await parse(`${HVM}vcpus=3\ncpus="nodes:1,^17"\n`);
