@@ -320,6 +320,17 @@ describe('libxl_domain_create_new: HVM with automatic NUMA placement', () => {
     await libxl_domain_destroy(h.ctx, domid);
   });
 
+  it('concurrent creations: conflicting xenstore transactions are retried (EAGAIN), every domain gets its skeleton', async () => {
+    const ids = await Promise.all([0, 1, 2, 3].map((i) => libxl_domain_create_new(h.ctx, hvm(`conc${i}`, 16, 1))));
+    expect(new Set(ids).size).toBe(4);
+    for (const [i, domid] of ids.entries()) {
+      expect(await libxl_domid_to_name(h.ctx, domid)).toBe(`conc${i}`);
+      expect(await xs_read(h.ctx.xsh, XBT_NULL, `/local/domain/${domid}/memory/static-max`)).toBe(String(16 * MiB));
+      expect(await xs_read(h.ctx.xsh, XBT_NULL, `/libxl/${domid}/type`)).toBe('hvm');
+    }
+    for (const domid of ids) await libxl_domain_destroy(h.ctx, domid);
+  });
+
   it('libxl_domain_need_memory: setdefault on a copy, then target + shadow + 2 MiB rounded up to 2 MiB', async () => {
     const d = hvm('need', 64, 2);
     // shadow = 4 * (256 * 2 + 1 * 64) = 2304; 65536 + 2304 + 2048 = 69888 -> 71680
