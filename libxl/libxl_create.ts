@@ -437,6 +437,15 @@ async function libxl__domain_build(ctx: libxl_ctx, d_config: libxl_domain_config
   await libxl__build_post(ctx, domid, d_config, state, vments, localents, log);
 }
 
+/** libxl_uuid_generate (uuid_generate): a random RFC 4122 version 4 UUID. */
+function libxl_uuid_generate(ctx: libxl_ctx): Uint8Array {
+  const u = new Uint8Array(16);
+  u.set(ctx.random_bytes(16).subarray(0, 16));
+  u[6] = (u[6]! & 0x0f) | 0x40;
+  u[8] = (u[8]! & 0x3f) | 0x80;
+  return u;
+}
+
 export interface libxl_domain_create_opts {
   log?: libxl_logger;
   progress?: (done_pages: number, total_pages: number) => void;
@@ -456,7 +465,7 @@ export interface libxl_domain_create_opts {
  */
 export async function libxl_domain_create_new(ctx: libxl_ctx, d_config: libxl_domain_config, opts: libxl_domain_create_opts = {}): Promise<number> {
   const log = opts.log ?? noLog;
-  if (d_config.c_info.uuid.every((b) => b === 0)) d_config.c_info.uuid = ctx.random_bytes(16).slice(0, 16); // libxl_uuid_generate
+  if (d_config.c_info.uuid.every((b) => b === 0)) d_config.c_info.uuid = libxl_uuid_generate(ctx);
   await libxl__domain_config_setdefault(ctx, d_config, INVALID_DOMID, log);
   if (d_config.c_info.type === LIBXL_DOMAIN_TYPE.PV) fail(log, 'ERROR_INVAL', 'xenemu builds HVM/PVH only');
 
