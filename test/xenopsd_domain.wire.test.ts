@@ -11,12 +11,14 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricHost } from '../hypervisor/presets.js';
 import type { HostTopology } from '../hypervisor/topology.js';
-import { xc_cpumap_alloc, xc_domain_destroy, xc_domain_getinfo_single, xc_vcpu_getaffinity, type xc_cpumap_t } from '../libxc/xenctrl.js';
+import { xc_cpumap_alloc, xc_domain_claim_pages, xc_interface_close, xc_interface_open, xc_domain_destroy, xc_domain_getinfo_single, xc_vcpu_getaffinity, type xc_cpumap_t } from '../libxc/xenctrl.js';
 import { XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
+import { XEN_ERRNO } from '../proto/public/errno.js';
+import { XEN_SYSCTL } from '../proto/public/sysctl.js';
 import { Xenopsd, type BuildRequest, type Generation, type XenopsdOptions } from '../xenopsd/domain.js';
 import { HVM } from '../xenopsd/memory_model.js';
 import type { numa_affinity_policy } from '../xenopsd/policy.js';
-import { Unix_error, domain_get_numa_info_node_pages, domain_numa_state, numa_get_meminfo, type LogLevel } from '../xenopsd/xenctrlext.js';
+import { Unix_error, domain_get_numa_info_node_pages, domain_numa_state, get_handle, numa_get_meminfo, numainfo, type LogLevel } from '../xenopsd/xenctrlext.js';
 import { Domain_build_pre_failed, Not_enough_memory } from '../xenopsd/xenopsd_error.js';
 import { startHost, useHost, type Host } from './harness.js';
 
@@ -126,6 +128,17 @@ describe('wait_xen_free_mem', () => {
     expect(sleeps).toEqual(new Array(64).fill(1));
     expect(logs.map((l) => Number(/^Waited (\d+) /.exec(l.line)![1]))).toEqual([0, 1, 2, 4, 8, 16, 32, 64]);
     expect(logs[0]!.line).toBe('Waited 0 second(s) for memory to become available: 40 KiB free, 20 KiB scrub, 1000 KiB required');
+  });
+
+  it('legacy logs only at powers of two: nothing for the single check Xen 4.22 allows', async () => {
+    const { x, logs } = xenopsd(h, 'legacy');
+    expect(await x.wait_xen_free_mem(300 * 1024 * 1024)).toBe(false);
+    expect(logs).toEqual([]);
+    let polls = 0;
+    const y = xenopsd(h, 'legacy', { physinfo: async () => (polls++, { free_pages: 10, scrub_pages: 5 }) });
+    expect(await y.x.wait_xen_free_mem(1000)).toBe(false);
+    expect(polls).toBe(65);
+    expect(y.logs.map((l) => Number(/^Waited (\d+) /.exec(l.line)![1]))).toEqual([1, 2, 4, 8, 16, 32, 64]);
   });
 
   it('returns true on the poll where the scrubber has freed enough', async () => {
@@ -246,6 +259,65 @@ describe('current build_pre on 4node with XenServer node claims', () => {
   });
 });
 
+describe('numa_get_meminfo without XEN_SYSCTL_numa_meminfo', () => {
+  const h = useHost('4node', { node_claims: 'xenserver' });
+
+  /** A handle whose numa_meminfo sysctl answers -errno before reaching Xen (a Xen without the patch); counts the sysctls. */
+  async function handleRefusing(errno: number): Promise<{ xch: Awaited<ReturnType<typeof xc_interface_open>>; cmds: number[] }> {
+    const xch = await xc_interface_open(h.address);
+    const cmds: number[] = [];
+    const client = xch.client as unknown as Record<string, unknown>;
+    const real = (client.sysctl as (...a: unknown[]) => unknown).bind(xch.client);
+    client.sysctl = (req: { cmd: number }, md: unknown, opts: unknown, cb: (e: null, r: unknown) => void) => {
+      cmds.push(req.cmd);
+      if (req.cmd === XEN_SYSCTL.numa_meminfo) return cb(null, { rc: String(-errno), op: req });
+      return real(req, md, opts, cb);
+    };
+    return { xch, cmds };
+  }
+
+  for (const name of ['ENOSYS', 'EOPNOTSUPP'] as const)
+    it(`${name}: falls back to xc_numainfo with claimed 0`, async () => {
+      const { x } = xenopsd(h, 'current', { policy: 'Best_effort' });
+      const req = vm(1024, 1);
+      const domid = await x.make_hvm(1, req.memory);
+      const { xch, cmds } = await handleRefusing(XEN_ERRNO[name]);
+      try {
+        const n = await x.build_pre(domid, req);
+        const real = await numa_get_meminfo(x.xcext);
+        expect(real.ok && real.value[n!]!.claimed).toBe(1024 * MiB);
+        const fb = await numa_get_meminfo(get_handle(xch, () => {}));
+        expect(cmds).toEqual([XEN_SYSCTL.numa_meminfo, XEN_SYSCTL.numainfo, XEN_SYSCTL.numainfo]);
+        // Sizes are numainfo's memsize (spanned pages: node 0 spans the 1 GiB below-4G hole), not the present pages.
+        const sizes = (await numainfo(x.xcext)).memory.map((m) => m.memsize);
+        expect(sizes[0]).toBe(65 * 1024 * MiB);
+        expect(fb).toEqual({ ok: true, value: real.ok ? real.value.map((m, i) => ({ size: sizes[i], free: m.free, claimed: 0 })) : [] });
+      } finally {
+        xc_interface_close(xch);
+        await xc_domain_destroy(h.xch, domid);
+      }
+    });
+
+  it('another error is an Error outcome, and placement then gives up (the global claim still made)', async () => {
+    const { xch, cmds } = await handleRefusing(XEN_ERRNO.EINVAL);
+    const logs: Logged[] = [];
+    const x = new Xenopsd({ xch, generation: 'current', policy: 'Best_effort', log: (level, line) => logs.push({ level, line }) });
+    const req = vm(1024, 1);
+    const domid = await x.make_hvm(1, req.memory);
+    try {
+      expect(await numa_get_meminfo(x.xcext)).toEqual({ ok: false, error: { code: 'EINVAL', fn: 'xc_numa_meminfo' } });
+      expect(cmds).toEqual([XEN_SYSCTL.numa_meminfo]);
+      expect(await x.build_pre(domid, req)).toBeNull();
+      expect((await affinity(h, domid, 0)).soft).toEqual(range(0, 64));
+      expect((await xc_domain_getinfo_single(h.xch, domid)).outstanding_pages).toBe(req.memory.build_claim_pages);
+      expect(lines(logs, /Xenctrlext.HostNuma.numa_get_meminfo/).map((l) => l.line)).toContain('Xenctrlext.HostNuma.numa_get_meminfo: xc_numa_meminfo: Invalid argument');
+    } finally {
+      await xc_domain_destroy(h.xch, domid);
+      xc_interface_close(xch);
+    }
+  });
+});
+
 describe('current build_pre on an upstream host (no node claims)', () => {
   const h = useHost('4node');
 
@@ -258,7 +330,7 @@ describe('current build_pre on an upstream host (no node claims)', () => {
       const soft = (await affinity(h, domid, 0)).soft;
       expect(soft).toHaveLength(16);
       expect((await xc_domain_getinfo_single(h.xch, domid)).outstanding_pages).toBe(req.memory.build_claim_pages);
-      expect(lines(logs, /local claim not available/).map((l) => l.line)).toEqual([`NUMAClaim domid ${domid}: local claim not available: xc_domain_claim_pages_node: Invalid argument`]);
+      expect(lines(logs, /local claim not available/).map((l) => l.line)).toEqual([`NUMAClaim domid ${domid}: local claim not available: Error when trying to claim memory pages: Invalid argument`]);
       const dom = await x.build(domid, req, null);
       expect(dom.memflags).toBe(0);
       // Soft affinity alone steers the allocation (the domain's node affinity follows it).
@@ -405,6 +477,27 @@ describe('the parallel-boot race, pinned (synthetic 2-node host, dom0_mem=1G, 4 
     }
   });
 
+  it('a node claim refused with ENOMEM (a host-wide claim holds the headroom): no affinity, and the global claim ENOMEM fails build_pre', async () => {
+    const h = await fresh();
+    try {
+      const { x, logs } = xenopsd(h, 'current', { policy: 'Best_effort' });
+      const hog = await x.make_hvm(1, vm(2800, 1).memory);
+      await xc_domain_claim_pages(h.xch, hog, 2800 * PAGES_PER_MIB); // host-wide: per-node claimed stays 0
+      expect(await claimedBytes(x)).toEqual([0, 0]);
+      const req = vm(600, 1);
+      const domid = await x.make_hvm(1, req.memory);
+      const e = await x.build_pre(domid, req).catch((err: unknown) => err);
+      expect(lines(logs, /local claim on node/).map((l) => l.line)).toEqual([`NUMAClaim domid ${domid}: local claim on node 0: ${600 * PAGES_PER_MIB} pages`]);
+      expect(lines(logs, /unable to claim enough memory/)).toEqual([{ level: 'info', line: `Domain.numa_placement: unable to claim enough memory, domain ${domid} won't be hosted in a single NUMA node.` }]);
+      expect((await affinity(h, domid, 0)).soft).toEqual([0, 1, 2, 3]);
+      expect(e).toBeInstanceOf(Domain_build_pre_failed);
+      expect(((e as Domain_build_pre_failed).cause as Unix_error).code).toBe('ENOMEM');
+      expect((await xc_domain_getinfo_single(h.xch, domid)).outstanding_pages).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a workload that cannot fit: the fifth VM falls back to no affinity and a global claim, the sixth fails its claim with ENOMEM', async () => {
     const h = await fresh();
     try {
@@ -424,7 +517,7 @@ describe('the parallel-boot race, pinned (synthetic 2-node host, dom0_mem=1G, 4 
       expect(e).toBeInstanceOf(Domain_build_pre_failed);
       expect((e as Domain_build_pre_failed).cause).toBeInstanceOf(Unix_error);
       expect(((e as Domain_build_pre_failed).cause as Unix_error).code).toBe('ENOMEM');
-      expect((e as Domain_build_pre_failed).reason).toBe(`Calling 'NUMA placement' failed: Xenctrlext.Unix_error(Unix.ENOMEM, "xc_domain_claim_pages_node")`);
+      expect((e as Domain_build_pre_failed).reason).toBe(`Calling 'NUMA placement' failed: Xenctrlext.Unix_error(Unix.ENOMEM, "Error when trying to claim memory pages")`);
       expect(lines(logs, /global claim/)).toHaveLength(2);
       for (const v of placed) expect(nodesUsed(v.pages!)).toBe(1);
     } finally {

@@ -176,7 +176,7 @@ export class Xenopsd {
   /**
    * Port of wait_xen_free_mem: polls physinfo once a second (on the injected sleep) until
    * free_pages covers `required_memory_kib`; gives up at once when nothing is being scrubbed,
-   * and after `maximum_wait_time_seconds`. Logs at t = 0 and at powers of two.
+   * and after `maximum_wait_time_seconds`. Logs at t = 0 (current only) and at powers of two.
    */
   async wait_xen_free_mem(required_memory_kib: number, maximum_wait_time_seconds = 64): Promise<boolean> {
     if (!Number.isSafeInteger(required_memory_kib) || required_memory_kib < 0) throw new InvalidArgument(`wait_xen_free_mem: bad KiB ${required_memory_kib}`);
@@ -185,7 +185,8 @@ export class Xenopsd {
       const info = await this.physinfo();
       const free_memory_kib = info.free_pages * 4;
       const scrub_memory_kib = info.scrub_pages * 4;
-      if (waited === 0 || is_power_of_2(waited))
+      // Logged at exponentially growing intervals; t = 0 only since the claims rework (legacy: powers of two only).
+      if ((waited === 0 && this.generation === 'current') || is_power_of_2(waited))
         this.debug(`Waited ${waited} second(s) for memory to become available: ${free_memory_kib} KiB free, ${scrub_memory_kib} KiB scrub, ${required_memory_kib} KiB required`);
       if (free_memory_kib >= required_memory_kib) return true;
       if (scrub_memory_kib === 0) return false; // "We'll never have enough memory."

@@ -80,7 +80,7 @@ async function wrap<T>(h: XenctrlextHandle, func: string, f: () => Promise<T>): 
     return { ok: true, value: await f() };
   } catch (e) {
     if (!isXenError(e)) throw e;
-    h.log('debug', `${func}: ${e.fn}: ${e.code}`);
+    h.log('debug', `${func}: ${e.fn}: ${error_message(e.code)}`);
     return { ok: false, error: { code: e.code, fn: e.fn } };
   }
 }
@@ -150,6 +150,9 @@ export function get_max_nr_cpus(h: XenctrlextHandle): Promise<number> {
   return xc_get_max_cpus(h.xch);
 }
 
+/** What stub_xenctrlext_domain_claim_pages passes to raise_unix_errno_msg when libxc fails. */
+export const CLAIM_BINDING = 'Error when trying to claim memory pages';
+
 /** Port of Xenctrlext.NumaNode: XC_NUMA_NO_NODE is `none`, a host-wide claim. */
 export const NumaNode = { none: XC_NUMA_NO_NODE, from: (n: number): number => n } as const;
 
@@ -160,7 +163,13 @@ export const NumaNode = { none: XC_NUMA_NO_NODE, from: (n: number): number => n 
 export function domain_claim_pages(h: XenctrlextHandle, domid: number, nr_pages: number, numa_node: number = NumaNode.none): Promise<outcome<void>> {
   return wrap(h, 'Xenctrlext.domain_claim_pages', async () => {
     if (!h.node_claims_api) throw XenError.of('xc_domain_claim_pages_node', 'ENOSYS');
-    await xc_domain_claim_pages_node(h.xch, domid, numa_node, nr_pages);
+    try {
+      await xc_domain_claim_pages_node(h.xch, domid, numa_node, nr_pages);
+    } catch (e) {
+      // The stub raises with this message as the binding, not the libxc function's name.
+      if (isXenError(e)) throw new XenError(CLAIM_BINDING, e.errno, e.message);
+      throw e;
+    }
   });
 }
 
