@@ -15,6 +15,7 @@ import { xc_cpumap_alloc, xc_domain_claim_pages, xc_interface_close, xc_interfac
 import { XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
 import { XEN_ERRNO } from '../proto/public/errno.js';
 import { XEN_SYSCTL } from '../proto/public/sysctl.js';
+import { Mutex } from '../xenopsd/mutex.js';
 import { Xenopsd, type BuildRequest, type Generation, type XenopsdOptions } from '../xenopsd/domain.js';
 import { HVM } from '../xenopsd/memory_model.js';
 import type { numa_affinity_policy } from '../xenopsd/policy.js';
@@ -196,6 +197,25 @@ describe('current build_pre on 4node with XenServer node claims', () => {
     }
   });
 
+  it('cores: 12 vCPUs need 12 physical cores under best_effort (two nodes, no affinity) but not under prio_mem_only (one node)', async () => {
+    const req = vm(1024, 12);
+    const be = xenopsd(h, 'current', { policy: 'Best_effort' });
+    const a = await be.x.make_hvm(12, req.memory);
+    const pm = xenopsd(h, 'current', { policy: 'Prio_mem_only' });
+    const b = await pm.x.make_hvm(12, req.memory);
+    try {
+      expect(await be.x.build_pre(a, req)).toBeNull(); // a node has 16 CPUs but 8 cores
+      expect(lines(be.logs, /can't fit a single NUMA node/)).toHaveLength(1);
+      expect((await xc_domain_getinfo_single(h.xch, a)).outstanding_pages).toBe(req.memory.build_claim_pages);
+      const n = await pm.x.build_pre(b, req);
+      expect(n).not.toBeNull();
+      expect((await affinity(h, b, 11)).soft).toEqual(range(16 * n!, 16 * n! + 16));
+    } finally {
+      await xc_domain_destroy(h.xch, a);
+      await xc_domain_destroy(h.xch, b);
+    }
+  });
+
   it('a VM too big for one node: no affinity, a global claim of build_claim_pages', async () => {
     const { x, logs } = xenopsd(h, 'current', { policy: 'Best_effort' });
     const req = vm(80 * 1024, 2);
@@ -339,6 +359,90 @@ describe('current build_pre on an upstream host (no node claims)', () => {
     } finally {
       await xc_domain_destroy(h.xch, domid);
     }
+  });
+});
+
+describe('numa_hierarchy and numa_init', () => {
+  const h = useHost(synth(2), { dom0_mem: '1G', node_claims: 'xenserver' });
+
+  it('current: the hierarchy once per instance, then each node as free/size/claimed', async () => {
+    const { x, logs } = xenopsd(h, 'current');
+    const host = await x.numa_hierarchy();
+    expect(await x.numa_hierarchy()).toBe(host);
+    expect(host!.nodes()).toEqual([0, 1]);
+    expect(host!.coreset_of_node(1)).toBe(2);
+    await x.numa_init();
+    expect(logs.map((l) => l.line)).toEqual([
+      'Host NUMA information: Some {distances = [|[|10; 21|]; [|21; 10|]|]; cpu2node = [|0; 0; 1; 1|]; node_cpus = [|[0; 1]; [2; 3]|]; node_cores = [|2; 2|]}',
+      `NUMA node 0: ${2048 * MiB - 4096}/${2048 * MiB}/0 memory free`,
+      `NUMA node 1: ${1024 * MiB}/${2048 * MiB}/0 memory free`,
+    ]);
+  });
+
+  it('legacy: each node as free/size from numainfo', async () => {
+    const { x, logs } = xenopsd(h, 'legacy');
+    await x.numa_init();
+    expect(logs.map((l) => l.line).slice(1)).toEqual([`NUMA node 0: ${2048 * MiB - 4096}/${2048 * MiB} memory free`, `NUMA node 1: ${1024 * MiB}/${2048 * MiB} memory free`]);
+  });
+
+  it('NUMA.choose usage is per instance: a second xenopsd starts from zero', async () => {
+    const req = vm(100, 1);
+    const one = xenopsd(h, 'current');
+    const two = xenopsd(h, 'current');
+    const ids = [await one.x.make_hvm(1, req.memory), await one.x.make_hvm(1, req.memory), await two.x.make_hvm(1, req.memory)];
+    try {
+      expect(await one.x.build_pre(ids[0]!, req)).toBe(0);
+      expect(await one.x.build_pre(ids[1]!, req)).toBe(1);
+      expect(await two.x.build_pre(ids[2]!, req)).toBe(0);
+    } finally {
+      for (const d of ids) await xc_domain_destroy(h.xch, d);
+    }
+  });
+});
+
+describe('legacy hard affinity (handed to xenguest through platform/vcpu/<n>/affinity)', () => {
+  const h = useHost(synth(2), { dom0_mem: '1G' });
+
+  it('a mask skips NUMA placement; xenguest applies the masks (first repeated, out-of-range dropped)', async () => {
+    const { x, logs } = xenopsd(h, 'legacy', { policy: 'Best_effort' });
+    const req = vm(64, 2, [[3, 17]]);
+    const domid = await x.make_hvm(2, req.memory);
+    try {
+      expect(await x.build_pre(domid, req)).toBeNull();
+      expect(lines(logs, /skipping NUMA optimization/)).toHaveLength(1);
+      expect(x.numa_resources()).toBeNull();
+      expect((await affinity(h, domid, 1)).hard).toEqual([0, 1, 2, 3]); // not yet: build_pre leaves it to xenguest
+      await x.build(domid, req, null);
+      expect(await affinity(h, domid, 0)).toEqual({ hard: [3], soft: [0, 1, 2, 3] });
+      expect((await affinity(h, domid, 1)).hard).toEqual([3]);
+    } finally {
+      await xc_domain_destroy(h.xch, domid);
+    }
+  });
+});
+
+describe('Mutex (numa_mutex)', () => {
+  it('runs sections one at a time in arrival order, and a failing section releases it', async () => {
+    const m = new Mutex();
+    const trace: string[] = [];
+    let gate!: () => void;
+    const opened = new Promise<void>((r) => (gate = r));
+    const a = m.with_lock(async () => {
+      trace.push('a+');
+      await opened;
+      trace.push('a-');
+      throw new Error('boom');
+    });
+    const b = m.with_lock(async () => {
+      trace.push('b');
+      return 2;
+    });
+    await Promise.resolve();
+    expect(trace).toEqual(['a+']);
+    gate();
+    await expect(a).rejects.toThrow('boom');
+    expect(await b).toBe(2);
+    expect(trace).toEqual(['a+', 'a-', 'b']);
   });
 });
 
