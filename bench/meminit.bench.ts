@@ -13,7 +13,7 @@
 // before and after each build. Figure: build time / (hypercalls x echo round trip), goal <= 1.2.
 // Results: bench/results/meminit-summary.json.
 import type * as grpc from '@grpc/grpc-js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DOMID_ANY } from '../hypervisor/ids.js';
 import { libxl__build_hvm_layout } from '../libxl/libxl_dom_layout.js';
@@ -72,11 +72,34 @@ const back = await echoOnce();
 if (!back.payload.equals(echoMsg.payload)) throw new Error('echo did not return its payload');
 for (let i = 0; i < ECHO_WARMUP; i++) await echoOnce();
 
-/** Mean echo round trip in ms over `n` sequential calls. */
+/** CPU time (user + system, us) of this process and of the server process (Linux /proc; 0 elsewhere). */
+const CLK_TCK = 100;
+function cpuUs(): { client: number; server: number } {
+  const c = process.cpuUsage();
+  let server = 0;
+  try {
+    const f = readFileSync(`/proc/${addresses.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    server = ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
+  } catch {
+    // not Linux
+  }
+  return { client: c.user + c.system, server };
+}
+const cpuSince = (a: { client: number; server: number }): { client: number; server: number } => {
+  const b = cpuUs();
+  return { client: b.client - a.client, server: b.server - a.server };
+};
+
+/** Mean echo round trip in ms over `n` sequential calls, and the CPU each side spent per call (us). */
+let lastEchoCpu = { client: 0, server: 0 };
 async function echoRttMs(n = ECHO_SAMPLES): Promise<number> {
+  const c0 = cpuUs();
   const t0 = nowMs();
   for (let i = 0; i < n; i++) await echoOnce();
-  return (nowMs() - t0) / n;
+  const ms = (nowMs() - t0) / n;
+  const c = cpuSince(c0);
+  lastEchoCpu = { client: c.client / n, server: c.server / n };
+  return ms;
 }
 
 // --- Hypercall counting ----------------------------------------------------------------------
@@ -137,6 +160,8 @@ interface Rep {
   hypercalls: number;
   echo_rtt_us: number;
   ratio: number;
+  /** CPU per hypercall of the build and per echo, us, each side (server from /proc, 10 ms ticks). */
+  cpu_per_call_us: { client: number; server: number; echo_client: number; echo_server: number };
   by_call: Record<string, number>;
   stats: { '1g': number; '2m': number; '4k': number };
 }
@@ -147,9 +172,12 @@ async function timedBuild(gib: number, memflags: number): Promise<Rep> {
   const echoBefore = await echoRttMs();
   counts.clear();
   counting = true;
+  const echoCpuBefore = lastEchoCpu;
+  const c0 = cpuUs();
   const t0 = nowMs();
   await meminit_hvm(dom);
   const ms = nowMs() - t0;
+  const cpu = cpuSince(c0);
   counting = false;
   const echoAfter = await echoRttMs();
   await xc_domain_destroy(xch, d);
@@ -160,13 +188,19 @@ async function timedBuild(gib: number, memflags: number): Promise<Rep> {
     hypercalls,
     echo_rtt_us: echoMs * 1000,
     ratio: ms / (hypercalls * echoMs),
+    cpu_per_call_us: {
+      client: cpu.client / hypercalls,
+      server: cpu.server / hypercalls,
+      echo_client: (echoCpuBefore.client + lastEchoCpu.client) / 2,
+      echo_server: (echoCpuBefore.server + lastEchoCpu.server) / 2,
+    },
     by_call: Object.fromEntries([...counts].sort()),
     stats: { '1g': dom.stat_1gb_pages, '2m': dom.stat_2mb_pages, '4k': dom.stat_normal_pages },
   };
 }
 
 const line = (label: string, r: Rep): string =>
-  `  ${label}: ${r.ms.toFixed(0)} ms, ${r.hypercalls} hypercalls (${(r.ms / r.hypercalls).toFixed(3)} ms each), echo ${r.echo_rtt_us.toFixed(0)} us -> ratio ${r.ratio.toFixed(2)}  [1G ${r.stats['1g']}, 2M ${r.stats['2m']}, 4K ${r.stats['4k']}]`;
+  `  ${label}: ${r.ms.toFixed(0)} ms, ${r.hypercalls} hypercalls (${(r.ms / r.hypercalls).toFixed(3)} ms each), echo ${r.echo_rtt_us.toFixed(0)} us -> ratio ${r.ratio.toFixed(2)}; CPU/call client ${r.cpu_per_call_us.client.toFixed(0)} (echo ${r.cpu_per_call_us.echo_client.toFixed(0)}) server ${r.cpu_per_call_us.server.toFixed(0)} (echo ${r.cpu_per_call_us.echo_server.toFixed(0)}) us  [1G ${r.stats['1g']}, 2M ${r.stats['2m']}, 4K ${r.stats['4k']}]`;
 
 // (1) 1 TiB, no node.
 console.log(`(1) ${GUEST_1_GIB} GiB guest on ${PRESET}, ${REPS_1TIB} builds (+1 untimed warm-up)`);

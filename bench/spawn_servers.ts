@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 export interface SpawnedServers {
   hypervisor: string;
   echo: string;
+  /** The server process, e.g. to read its CPU time from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function spawnServers(preset = '4node'): Promise<SpawnedServers> {
   });
   return {
     ...addresses,
+    pid: child.pid!,
     stop: async () => {
       child.stdin!.end();
       const killer = setTimeout(() => child.kill(), STOP_GRACE_MS);

@@ -10,6 +10,8 @@ import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import type { Xen } from '../hypervisor/xen.js';
 import type { HypervisorHandlers } from '../proto/generated/xen/Hypervisor.js';
 import type { multicall_entry__Output } from '../proto/generated/xen/multicall_entry.js';
+import type { memory_op_ret } from '../proto/generated/xen/memory_op_ret.js';
+import type { multicall_ret } from '../proto/generated/xen/multicall_ret.js';
 import { Malformed } from './codec.js';
 import { domctlIn, domctlOut } from './codec_domctl.js';
 import { memoryOpIn, memoryOpOut } from './codec_memory.js';
@@ -61,23 +63,28 @@ function unary<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Res): Un
   };
 }
 
-/** The async form of unary: the handler may await (a continued hypercall yields between slices). */
-function unaryAsync<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Promise<Res>): Unary<Req, Res> {
+/** The async form of unary: the handler may await (a continued hypercall yields between slices).
+ *  A handler that finished in its first slice answers synchronously, as unary does. */
+function unaryAsync<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Res | Promise<Res>): Unary<Req, Res> {
   return (call, callback) => {
     const req = call.request as Req | Undecodable;
     if (typeof req === 'object' && req !== null && UNDECODABLE in req) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: req[UNDECODABLE] });
       return;
     }
-    let caller: DomId;
+    let res: Res | Promise<Res>;
     try {
-      caller = callerOf(xen, call.metadata);
+      res = handle(req as Req, callerOf(xen, call.metadata));
     } catch (e) {
       callback(statusOf(e));
       return;
     }
-    handle(req as Req, caller).then(
-      (res) => callback(null, res),
+    if (!(res instanceof Promise)) {
+      callback(null, res);
+      return;
+    }
+    res.then(
+      (r) => callback(null, r),
       (e: unknown) => callback(statusOf(e)),
     );
   };
@@ -88,13 +95,18 @@ function unaryAsync<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Pro
  * callers' hypercalls interleave, as other vCPUs run while one is preempted. If the calling
  * domain is destroyed meanwhile, its vCPU never resumes: the call ends with what was done.
  */
-export async function hypercallPreemptible(xen: Xen, caller: DomId, call: Hypercall, doneSoFar: () => number): Promise<number> {
+export function hypercallPreemptible(xen: Xen, caller: DomId, call: Hypercall, doneSoFar: () => number): number | Promise<number> {
+  const r = xen.hypercall_slice(caller, call);
+  return r === CONTINUATION ? continueHypercall(xen, caller, call, doneSoFar) : r;
+}
+
+async function continueHypercall(xen: Xen, caller: DomId, call: Hypercall, doneSoFar: () => number): Promise<number> {
   // Bound: each slice completes at least one extent of a call of at most 2^26 extents.
   for (;;) {
-    const r = xen.hypercall_slice(caller, call);
-    if (r !== CONTINUATION) return r;
     await yieldToEventLoop();
     if (xen.domain(caller) === undefined) return doneSoFar();
+    const r = xen.hypercall_slice(caller, call);
+    if (r !== CONTINUATION) return r;
   }
 }
 
@@ -110,27 +122,33 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
       const rc = xen.hypercall(caller, { op: HYPERVISOR.sysctl, args });
       return { rc, op: sysctlOut(args) };
     }),
-    memory_op: unaryAsync(xen, async (req, caller) => {
+    memory_op: unaryAsync(xen, (req, caller) => {
       const args = memoryOpIn(req);
       const cmd = args.cmd;
-      const rc = await hypercallPreemptible(xen, caller, { op: HYPERVISOR.memory_op, args }, () => args.cmd >>> MEMOP_EXTENT_SHIFT);
-      args.cmd = cmd; // a continuation rewrote the caller's registers, not its struct
-      return { rc, op: memoryOpOut(args) };
+      const reply = (rc: number): memory_op_ret => {
+        args.cmd = cmd; // a continuation rewrote the caller's registers, not its struct
+        return { rc, op: memoryOpOut(args) };
+      };
+      const rc = hypercallPreemptible(xen, caller, { op: HYPERVISOR.memory_op, args }, () => args.cmd >>> MEMOP_EXTENT_SHIFT);
+      return typeof rc === 'number' ? reply(rc) : rc.then(reply);
     }),
     xen_version: unary(xen, (req, caller) => {
       const args = versionIn(req);
       const rc = xen.hypercall(caller, { op: HYPERVISOR.xen_version, args });
       return { rc, op: versionOut(args) };
     }),
-    multicall: unaryAsync(xen, async (req, caller) => {
+    multicall: unaryAsync(xen, (req, caller) => {
       const entries = entriesIn(req.call_list);
       const cmds = entries.map((e) => (e.call.op === HYPERVISOR.memory_op ? (e.call.args as { cmd: number }).cmd : 0));
-      const rc = await hypercallPreemptible(xen, caller, { op: HYPERVISOR.multicall, args: entries }, () => 0);
-      // Continuations rewrote the entries' registers, not the caller's structs.
-      entries.forEach((e, i) => {
-        if (e.call.op === HYPERVISOR.memory_op) (e.call.args as { cmd: number }).cmd = cmds[i]!;
-      });
-      return { rc, call_list: entries.map(entryOut) };
+      const reply = (rc: number): multicall_ret => {
+        // Continuations rewrote the entries' registers, not the caller's structs.
+        entries.forEach((e, i) => {
+          if (e.call.op === HYPERVISOR.memory_op) (e.call.args as { cmd: number }).cmd = cmds[i]!;
+        });
+        return { rc, call_list: entries.map(entryOut) };
+      };
+      const rc = hypercallPreemptible(xen, caller, { op: HYPERVISOR.multicall, args: entries }, () => 0);
+      return typeof rc === 'number' ? reply(rc) : rc.then(reply);
     }),
     hypercall_stream: (stream) => {
       // One stream is one vCPU issuing hypercalls: in order, each answered before the next.
