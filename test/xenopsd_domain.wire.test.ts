@@ -62,6 +62,8 @@ async function affinity(h: Host, domid: number, vcpu: number): Promise<{ hard: n
   return { hard: cpusOf(hard), soft: cpusOf(soft) };
 }
 
+const nodesUsed = (pages: number[]): number => pages.filter((p) => p > 0).length;
+
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
 
 async function nodePages(x: Xenopsd, domid: number): Promise<number[]> {
@@ -178,6 +180,39 @@ describe('current build_pre on 4node with XenServer node claims', () => {
       expect(pages.reduce((a, b) => a + b, 0)).toBe(tot);
       expect(await claimedBytes(x)).toEqual(before); // meminit_hvm's out: cancels the claim
       expect(await domain_numa_state(x.xcext, domid)).toEqual({ optimised: true, nodes: 1, memory: pages.map((p) => p * 4096) });
+    } finally {
+      await xc_domain_destroy(h.xch, domid);
+    }
+  });
+
+  it('-mem_pnode ignored by xenguest (the public branch): the node claim alone keeps every page on the node', async () => {
+    const { x } = xenopsd(h, 'current', { policy: 'Best_effort', mem_pnode: 'ignored' });
+    const req = vm(1536, 1);
+    const domid = await x.make_hvm(1, req.memory);
+    try {
+      const n = await x.build_pre(domid, req);
+      expect(n).not.toBeNull();
+      const dom = await x.build(domid, req, n);
+      expect(dom.memflags).toBe(0);
+      const pages = await nodePages(x, domid);
+      expect(pages[n!]).toBe(1536 * PAGES_PER_MIB - 0x20 + 16);
+      expect(nodesUsed(pages)).toBe(1);
+    } finally {
+      await xc_domain_destroy(h.xch, domid);
+    }
+  });
+
+  it('bad requests are refused before any hypercall, the domain unchanged', async () => {
+    const { x } = xenopsd(h, 'current', { policy: 'Best_effort' });
+    const req = vm(256, 1);
+    const domid = await x.make_hvm(1, req.memory);
+    try {
+      await expect(x.build_pre(domid, { ...req, vcpus: 0 })).rejects.toThrow(/vcpus must be an integer in \[1, 128\]/);
+      await expect(x.build_pre(domid, { ...req, hard_affinity: [[1.5]] })).rejects.toThrow(/not an integer/);
+      await expect(x.build_pre(domid, { ...req, memory: { ...req.memory, build_claim_pages: -1 } })).rejects.toThrow(/build_claim_pages/);
+      await expect(x.build(domid, req, 255)).rejects.toThrow(/-mem_pnode must be a node in \[0, 254\]/);
+      const info = await xc_domain_getinfo_single(h.xch, domid);
+      expect([info.tot_pages, info.outstanding_pages, info.max_vcpu_id]).toEqual([0, 0, 0xffffffff]); // no vCPUs: domain_max_vcpus never ran
     } finally {
       await xc_domain_destroy(h.xch, domid);
     }
@@ -505,8 +540,6 @@ async function storm(h: Host, x: Xenopsd, n: number, mib: number, populate: 'con
   for (const [i, domid] of domids.entries()) out.push({ domid, node: pre[i]!.node, pages: errors[i] === undefined ? await nodePages(x, domid) : null, error: errors[i] });
   return out;
 }
-
-const nodesUsed = (pages: number[]): number => pages.filter((p) => p > 0).length;
 
 describe('the parallel-boot race, pinned (synthetic 2-node host, dom0_mem=1G, 4 VMs of 600 MiB)', () => {
   const fresh = async (): Promise<Host> => startHost(synth(2), { dom0_mem: '1G', node_claims: 'xenserver' });
