@@ -72,6 +72,8 @@ export const MAX_MASK_CPUS = 1 << 20;
 
 const MiB = 1 << 20;
 const PAGE = 4096;
+/** DOMID_ANY (public/xen.h): Xen picks the domid. */
+const DOMID_ANY = 0x7ff5;
 
 /** Port of Memory.is_power_of_2 (memory.ml): n > 0 && n land (-n) = n. */
 const is_power_of_2 = (n: number): boolean => n > 0 && (n & -n) === n;
@@ -419,7 +421,7 @@ export class Xenopsd {
       max_maptrack_frames: -1,
       ...(handle === undefined ? {} : { handle }),
     };
-    const domid = await xc_domain_create(this.xch, 0x7ff5, config);
+    const domid = await xc_domain_create(this.xch, DOMID_ANY, config);
     this.log('info', `No ballooning daemon. Manually setting domain maxmem for domid = ${domid} to ${memory.xen_max_mib * 1024} KiB`);
     await xc_domain_setmaxmem(this.xch, domid, memory.xen_max_mib * 1024);
     return domid;
