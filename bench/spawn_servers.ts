@@ -23,12 +23,17 @@ export async function spawnServers(preset = '4node'): Promise<SpawnedServers> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const addresses = await new Promise<{ hypervisor: string; echo: string }>((resolve, reject) => {
     let out = '';
+    let served = false;
     child.stdout!.on('data', (b: Buffer) => {
+      if (served) return void process.stderr.write(b); // e.g. --trace-gc lines from BENCH_SERVER_NODE_ARGS
       out += b.toString();
       for (const line of out.split('\n').slice(0, -1)) {
         try {
           const a = JSON.parse(line) as { hypervisor?: string; echo?: string };
-          if (typeof a.hypervisor === 'string' && typeof a.echo === 'string') return resolve({ hypervisor: a.hypervisor, echo: a.echo });
+          if (typeof a.hypervisor === 'string' && typeof a.echo === 'string') {
+            served = true;
+            return resolve({ hypervisor: a.hypervisor, echo: a.echo });
+          }
         } catch {
           // not the address line
         }
