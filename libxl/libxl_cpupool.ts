@@ -1,5 +1,6 @@
 // Cpupools in libxl (tools/libs/light/libxl_cpupool.c) and libxl__domain_cpupool (libxl_dom.c).
 import { isXenError, xc_cpupool_getinfo, xc_domain_getinfo_single } from '../libxc/xenctrl.js';
+import { XBT_NULL, xs_read } from '../libxenstore/xs.js';
 import { LibxlError } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 import { libxl_cpu_bitmap_alloc, type libxl_bitmap } from './libxl_utils.js';
@@ -13,12 +14,11 @@ export interface libxl_cpupoolinfo {
   cpumap: libxl_bitmap;
 }
 
-/**
- * libxl_cpupoolid_to_name: xenstore's /local/pool/<id>/name, which xenemu does not write, so
- * only the fallback libxl has for pool 0 ("Pool-0") answers; any other pool has no name (NULL).
- */
-export function libxl_cpupoolid_to_name(_ctx: libxl_ctx, poolid: number): string | null {
-  return poolid === 0 ? 'Pool-0' : null;
+/** Port of libxl_cpupoolid_to_name (libxl_utils.c): xenstore's /local/pool/<id>/name, with
+ *  "Pool-0" for pool 0 when the node is missing; NULL for any other pool without one. */
+export async function libxl_cpupoolid_to_name(ctx: libxl_ctx, poolid: number): Promise<string | null> {
+  const s = await xs_read(ctx.xsh, XBT_NULL, `/local/pool/${poolid | 0}/name`);
+  return s === null && poolid === 0 ? 'Pool-0' : s;
 }
 
 /** Port of cpupool_info (exact): ERROR_FAIL with libxl's log text when the pool is not there. */
@@ -30,7 +30,7 @@ export async function libxl_cpupool_info(ctx: libxl_ctx, poolid: number): Promis
     throw new LibxlError('ERROR_FAIL', `failed to get info for cpupool${poolid}`, { cause: e });
   }
   if (xcinfo.cpupool_id !== poolid) throw new LibxlError('ERROR_FAIL', `got info for cpupool${xcinfo.cpupool_id}, wanted cpupool${poolid}`);
-  const pool_name = libxl_cpupoolid_to_name(ctx, xcinfo.cpupool_id);
+  const pool_name = await libxl_cpupoolid_to_name(ctx, xcinfo.cpupool_id);
   if (pool_name === null) throw new LibxlError('ERROR_FAIL', `no name for cpupool${xcinfo.cpupool_id}`);
   const cpumap = await libxl_cpu_bitmap_alloc(ctx);
   cpumap.map.set(xcinfo.cpumap.subarray(0, cpumap.size)); // memcpy of cpumap.size bytes

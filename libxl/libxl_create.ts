@@ -209,10 +209,10 @@ export function libxl__domain_config_setdefault_host(d_config: libxl_domain_conf
   }
 }
 
-/** libxl_cpupool_qualifier_to_cpupoolid: all digits is an id, else a pool name (only Pool-0 has one). */
-function cpupool_qualifier_to_id(ctx: libxl_ctx, p: string): number | null {
+/** libxl_cpupool_qualifier_to_cpupoolid: all digits is an id, else a pool name (only Pool-0 exists). */
+async function cpupool_qualifier_to_id(ctx: libxl_ctx, p: string): Promise<number | null> {
   if (/^\d*$/.test(p)) return Number(BigInt.asUintN(32, BigInt(p === '' ? '0' : p)));
-  for (const id of [0]) if (libxl_cpupoolid_to_name(ctx, id) === p) return id;
+  for (const id of [0]) if ((await libxl_cpupoolid_to_name(ctx, id)) === p) return id;
   return null;
 }
 
@@ -223,7 +223,7 @@ const max_grant_versions = new WeakMap<libxl_domain_config, number>();
 export async function libxl__domain_config_setdefault(ctx: libxl_ctx, d_config: libxl_domain_config, domid: number = INVALID_DOMID, log: libxl_logger = noLog): Promise<void> {
   const physinfo = await libxl_get_physinfo(ctx);
   const c_info = d_config.c_info;
-  if (c_info.pool_name !== null) c_info.poolid = cpupool_qualifier_to_id(ctx, c_info.pool_name) ?? -1;
+  if (c_info.pool_name !== null) c_info.poolid = (await cpupool_qualifier_to_id(ctx, c_info.pool_name)) ?? -1;
   let pool_ok = false;
   try {
     await libxl_cpupool_info(ctx, c_info.poolid >>> 0);
