@@ -74,7 +74,7 @@ export function symmetricHost(h: SymmetricHost): HostTopology {
  * AMD Opteron 6272, 4 sockets x 2 dies: the 8-node SLIT used by xapi's xenopsd topology tests
  * (ocaml/xenopsd/test/test_topology.ml: make_numa_amd).
  */
-const AMD_6272_SLIT = [
+export const AMD_6272_SLIT: readonly (readonly number[])[] = [
   [10, 16, 16, 22, 16, 22, 16, 22],
   [16, 10, 22, 16, 16, 22, 22, 16],
   [16, 22, 10, 16, 16, 16, 16, 16],

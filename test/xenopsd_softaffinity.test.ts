@@ -3,21 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { SAME_DISTANCE_EPSILON, plan, plan_valid, take_same_distance, type ValidPlan } from '../xenopsd/softaffinity.js';
 import { CPUSet, InvalidArgument, NUMA, NUMARequest, NUMAResource } from '../xenopsd/topology.js';
+import { AMD_6272_SLIT } from '../hypervisor/presets.js';
 
 const GiB = 2 ** 30;
 
 const example = (n: number): number[][] => Array.from({ length: n }, (_r, i) => Array.from({ length: n }, (_c, j) => 10 + 11 * Math.abs(i - j)));
 
-const opteron = (): number[][] => [
-  [10, 16, 16, 22, 16, 22, 16, 22],
-  [16, 10, 22, 16, 16, 22, 22, 16],
-  [16, 22, 10, 16, 16, 16, 16, 16],
-  [22, 16, 16, 10, 16, 16, 22, 22],
-  [16, 16, 16, 16, 10, 16, 16, 22],
-  [22, 22, 16, 16, 16, 10, 22, 16],
-  [16, 22, 16, 22, 16, 22, 10, 16],
-  [22, 16, 16, 22, 22, 16, 16, 10],
-];
+/** test_topology.ml Distances.opteron (AMD Opteron 6272), the 8node-amd preset's SLIT. */
+const opteron = (): number[][] => AMD_6272_SLIT.map((row) => [...row]);
 
 /** test_topology.ml make_numa_common with logical_per_physical = 2. */
 function host(distances: number[][], cpusPerNode: number): NUMA {

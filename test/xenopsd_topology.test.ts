@@ -11,6 +11,7 @@ import {
   NUMA_AFFINITY_POLICIES,
 } from '../xenopsd/policy.js';
 import { CPUSet, InvalidArgument, NUMA, NUMARequest, NUMAResource, compare_node_lists, is_unreachable, node_distances, numa_hierarchy } from '../xenopsd/topology.js';
+import { AMD_6272_SLIT } from '../hypervisor/presets.js';
 
 const EMPTY = 0xffffffff; // test_topology.ml: a node without CPUs has this distance
 
@@ -159,19 +160,8 @@ describe('NUMA.candidates', () => {
   });
 });
 
-/** test_topology.ml Distances.opteron (AMD Opteron 6272). */
-function amd(): number[][] {
-  return [
-    [10, 16, 16, 22, 16, 22, 16, 22],
-    [16, 10, 22, 16, 16, 22, 22, 16],
-    [16, 22, 10, 16, 16, 16, 16, 16],
-    [22, 16, 16, 10, 16, 16, 22, 22],
-    [16, 16, 16, 16, 10, 16, 16, 22],
-    [22, 22, 16, 16, 16, 10, 22, 16],
-    [16, 22, 16, 22, 16, 22, 10, 16],
-    [22, 16, 16, 22, 22, 16, 16, 10],
-  ];
-}
+/** test_topology.ml Distances.opteron (AMD Opteron 6272), the 8node-amd preset's SLIT. */
+const amd = (): number[][] => AMD_6272_SLIT.map((row) => [...row]);
 
 describe('NUMA.choose', () => {
   const t = (): NUMA => makeCommon(example(4), 2, 1)!;
