@@ -460,6 +460,27 @@ describe('watches', () => {
     expect(s.xsd.domains.find(5)!.acc.watches).toBe(0);
     expect(d5.events).toEqual([['@releaseDomain', 'r']]);
   });
+
+  it('release removes the domain from the tree (domain_tree_remove): its nodes go, its perm entries go', () => {
+    const s = store();
+    const d0 = s.client(0);
+    d0.r(XS.INTRODUCE, '7', '1', '1');
+    d0.r(XS.WRITE, '/tool/shared', v('x'));
+    d0.r(XS.SET_PERMS, '/tool/shared', 'n0', 'r7', 'b8');
+    d0.r(XS.WRITE, '/tool/owned/child', v('y'));
+    d0.r(XS.SET_PERMS, '/tool/owned', 'w7');
+    d0.r(XS.WATCH, '/tool/owned/child', 'c');
+    d0.events.length = 0;
+    const nodes_before = s.xsd.nr_nodes;
+    expect(d0.r(XS.RELEASE, '7')).toBe('OK|');
+    expect(d0.r(XS.GET_PERMS, '/tool/shared')).toBe('n0|b8|');
+    expect(d0.r(XS.READ, '/tool/owned')).toBe('E:ENOENT');
+    expect(d0.r(XS.DIRECTORY, '/tool')).toBe('xenstored|shared|');
+    expect(s.xsd.nr_nodes).toBe(nodes_before - 2);
+    expect(d0.events).toEqual([['/tool/owned/child', 'c']]);
+    // A new domain 7 reads nothing the old one was granted.
+    expect(s.client(7).r(XS.READ, '/tool/shared')).toBe('E:EACCES');
+  });
 });
 
 describe('connections', () => {

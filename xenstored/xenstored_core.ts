@@ -643,10 +643,39 @@ export class Xenstored {
       this.conn_delete_all_watches(c);
       this.conn_delete_all_transactions(c);
     }
+    this.domain_tree_remove(domid!);
     d!.introduced = false;
     d!.port = 0;
     this.fire_special_watches('@releaseDomain', domid!);
     return ACK;
+  }
+
+  /**
+   * Port of domain_tree_remove (domain.c, as destroy_domain runs it): nodes the domain owns
+   * are deleted with their subtrees (keep_orphans is off), and its entries leave every other
+   * node's permissions, so a later domain with the same domid inherits no access (XSA-322).
+   * Bound: one visit per node in the store.
+   */
+  private domain_tree_remove(domid: number): void {
+    const internal = new Connection(0, PRIV_DOMID, () => undefined); // rm_node(NULL, ...): no transaction, no quota
+    const visit = (name: string): void => {
+      const node = this.db.get(name);
+      if (node === undefined) return;
+      if (node.perms[0]?.id === domid && name !== '/') {
+        this.rm_node(internal, name);
+        return; // WALK_TREE_SKIP_CHILDREN
+      }
+      const kept = node.perms.filter((p, i) => i === 0 || p.id !== domid);
+      if (kept.length !== node.perms.length) {
+        const updated = { ...clone(node), perms: kept };
+        updated.generation = ++this.generation;
+        this.db.set(name, updated);
+      }
+      for (const c of [...node.children]) visit(name === '/' ? `/${c}` : `${name}/${c}`);
+    };
+    visit('/');
+    visit('@releaseDomain');
+    visit('@introduceDomain');
   }
 
   private do_get_domain_path(payload: Buffer): Buffer {
