@@ -99,7 +99,9 @@ describe('tree operations', () => {
     expect(d0.r(XS.GET_DOMAIN_PATH, '7')).toBe('/local/domain/7|');
     expect(d0.r(XS.GET_DOMAIN_PATH, '65536')).toBe('E:EINVAL');
     expect(d0.r(XS.GET_DOMAIN_PATH, '7x')).toBe('E:EINVAL');
-    expect(d0.r(999, 'x')).toBe('E:EINVAL');
+    expect(d0.r(999, 'x')).toBe('E:ENOSYS');
+    expect(d0.r(XS.WATCH_EVENT, '/a', 't')).toBe('E:ENOSYS');
+    expect(d0.r(XS.ERROR, 'EINVAL')).toBe('E:ENOSYS');
     expect(d0.r(XS.DIRECTORY_PART, '/', '0')).toBe('E:ENOSYS');
     expect(d0.r(XS.READ, '/local', 'extra')).toBe('E:EINVAL');
   });

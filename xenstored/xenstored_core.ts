@@ -132,7 +132,7 @@ export class Xenstored {
   constructor(opts: XenstoredOptions = {}) {
     this.domains = new DomainTable({ ...DEFAULT_QUOTAS, ...opts.quotas });
     this.max_connections = opts.max_connections ?? DEFAULT_MAX_CONNECTIONS;
-    // wire_funcs[] (core.c). A type xenemu does not emulate answers ENOSYS; an unknown one EINVAL.
+    // wire_funcs[] (core.c). A type without a function (unknown, XS_WATCH_EVENT, XS_ERROR, or not emulated) answers ENOSYS.
     this.wire = new Map<number, { fn: Handler | undefined; priv?: boolean; notid?: boolean }>([
       [XS.CONTROL, { fn: undefined, priv: true }],
       [XS.DIRECTORY, { fn: (c, p) => this.do_directory(c, p) }],
@@ -215,7 +215,7 @@ export class Xenstored {
   request(conn: Connection, type: number, tx_id: number, payload: Buffer): XsReply {
     try {
       const entry = this.wire.get(type);
-      if (entry === undefined) fail('EINVAL');
+      if (entry === undefined) fail('ENOSYS'); // process_message: "Client unknown operation"
       if (entry!.priv === true && domid_is_unprivileged(conn.domid)) fail('EACCES');
       if (entry!.fn === undefined) fail('ENOSYS');
       if (entry!.notid !== true && tx_id !== 0) {
