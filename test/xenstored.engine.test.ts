@@ -233,6 +233,24 @@ describe('quotas (cxenstored defaults, dom0 exempt)', () => {
     for (let i = 0; i < 10; i++) expect(d0.r(XS.WRITE, `/many/${i}`, v('1'))).toBe('OK|');
   });
 
+  it('nodes per domain: checked against the committed count, as acc_commit / acc_fix_domains account', () => {
+    const { d0, d5, s } = guest({ quotas: { nodes: 4 } });
+    expect(d5.r(XS.WRITE, 'a', v('1'))).toBe('OK|');
+    // 2 owned: each of the three new nodes is checked as 2 + 1 < 4, so the request passes the quota.
+    expect(d5.r(XS.WRITE, 'x/y/z', v('1'))).toBe('OK|');
+    expect(s.xsd.domains.find(5)!.acc.nodes).toBe(5);
+    expect(d5.r(XS.WRITE, 'b', v('1'))).toBe('E:ENOSPC');
+    // In a transaction the writes pass and the end answers ENOSPC, leaving the store unchanged.
+    d0.r(XS.RM, '/local/domain/5/x');
+    expect(s.xsd.domains.find(5)!.acc.nodes).toBe(2);
+    const tx = Number(d5.r(XS.TRANSACTION_START, '').replace('|', ''));
+    expect(d5.rt(tx, XS.WRITE, 'p', v('1'))).toBe('OK|');
+    expect(d5.rt(tx, XS.WRITE, 'q', v('1'))).toBe('OK|');
+    expect(d5.rt(tx, XS.TRANSACTION_END, 'T')).toBe('E:ENOSPC');
+    expect(d0.r(XS.DIRECTORY, '/local/domain/5')).toBe('a|');
+    expect(s.xsd.domains.find(5)!.acc.nodes).toBe(2);
+  });
+
   it('node size (2048 bytes with header, perms and child names) is ENOSPC', () => {
     const { d0, d5 } = guest();
     // 16 header + 8 for one perm + data.
