@@ -33,6 +33,10 @@ export const XL_MAX_VCPUS = 4096;
 /** xenemu bound on one vnuma `vcpus=` range (C would loop until it wraps). */
 export const XL_MAX_VNUMA_RANGE = 1 << 20;
 
+/** xenemu bound on the MiB keys (memory, maxmem, shadow_memory, videoram): libxl's KiB fields
+ *  are doubles here, exact below 2^53; C's l * 1024 wraps into a uint64 instead. */
+export const XL_MAX_MEMORY_MB = 2 ** 43 - 1;
+
 const ULONG_MAX = (1n << 64n) - 1n;
 
 export interface ParseConfigOpts {
@@ -51,6 +55,12 @@ const die = (stderr: (s: string) => void, msg: string, code = 1): never => {
   stderr(msg);
   throw new XlExit(code);
 };
+
+/** `key` (MiB) as the KiB xl stores (l * 1024), within XL_MAX_MEMORY_MB. */
+function mib_to_kib(stderr: (s: string) => void, key: string, l: number): number {
+  if (l < 0 || l > XL_MAX_MEMORY_MB) die(stderr, `xl: ${key}=${l} is outside xenemu's bound of 0..${XL_MAX_MEMORY_MB} MiB\n`, 1);
+  return l * 1024;
+}
 
 /** strtoul(s, &end, 10): value modulo 2^64 (a leading '-' negates), saturating at ULONG_MAX; rest after the number. */
 function strtoul10(s: string): { value: bigint; used: number } {
@@ -309,9 +319,9 @@ export async function parse_config_data(
   if (pool !== undefined) c.pool_name = pool;
 
   const memory = ok(xlu_cfg_get_long(config, 'memory'));
-  if (memory !== undefined) b.target_memkb = memory * 1024;
+  if (memory !== undefined) b.target_memkb = mib_to_kib(stderr, 'memory', memory);
   const maxmem = ok(xlu_cfg_get_long(config, 'maxmem'));
-  if (maxmem !== undefined) b.max_memkb = maxmem * 1024;
+  if (maxmem !== undefined) b.max_memkb = mib_to_kib(stderr, 'maxmem', maxmem);
 
   let vcpus = ok(xlu_cfg_get_long(config, 'vcpus')) ?? 0;
   // Default to 1 vCPU, as libxl assumes for 0.
@@ -346,9 +356,9 @@ export async function parse_config_data(
   b.numa_placement_policy = g.numa_placement_policy;
 
   const shadow = ok(xlu_cfg_get_long(config, 'shadow_memory'));
-  if (shadow !== undefined) b.shadow_memkb = shadow * 1024;
+  if (shadow !== undefined) b.shadow_memkb = mib_to_kib(stderr, 'shadow_memory', shadow);
   const videoram = ok(xlu_cfg_get_long(config, 'videoram'));
-  if (videoram !== undefined) b.video_memkb = videoram * 1024;
+  if (videoram !== undefined) b.video_memkb = mib_to_kib(stderr, 'videoram', videoram);
   const evtchn = ok(xlu_cfg_get_long(config, 'max_event_channels'));
   if (evtchn !== undefined) b.event_channels = evtchn;
 

@@ -118,6 +118,17 @@ describe('parse_config_data: name, type, uuid, pool', () => {
 });
 
 describe('parse_config_data: memory and vCPUs', () => {
+  it('the MiB keys are bounded so their KiB stay exact (xenemu bound), with xl\'s exit 1', async () => {
+    const max = 2 ** 43 - 1;
+    const ok = await parse(`${HVM}memory=${max}\nmaxmem=${max}\n`);
+    expect(ok).toMatchObject({ code: 0, err: '' });
+    expect(ok.d.b_info.target_memkb).toBe(max * 1024);
+    for (const [key, value] of [['memory', String(max + 1)], ['maxmem', '17592186044416'], ['memory', '"-1"'], ['shadow_memory', '"-4"'], ['videoram', String(max + 1)]] as const) {
+      const shown = value.replaceAll('"', '');
+      expect(await parse(`${HVM}${key}=${value}\n`)).toMatchObject({ code: 1, err: `xl: ${key}=${shown} is outside xenemu's bound of 0..${max} MiB\n` });
+    }
+  });
+
   it('memory and maxmem are MiB; vcpus fills avail_vcpus, maxvcpus max_vcpus', async () => {
     const { d } = await parse(`${HVM}memory=0x200\nmaxmem=1024\nvcpus=3\nmaxvcpus=8\n`);
     expect(d.b_info.target_memkb).toBe(512 * 1024);
