@@ -9,7 +9,11 @@ import { ADDRESS_ENV, DEFAULT_ADDRESS } from '../proto/endpoint.js';
 import { isLoopback } from '../server/address.js';
 import { MonotonicClock } from '../server/clock.js';
 import { startServer } from '../server/server.js';
-import { parseCommand } from './io.js';
+import { parseCommand, processOut } from './io.js';
+import { CLAIMS, TOOLSTACKS } from './storm/boot_storm.js';
+import { bootStormMain, numaMain, type BootStormOpts } from './storm/commands.js';
+import { MAX_BUILDERS } from './storm/scheduler.js';
+import { MAX_VMS, MAX_VM_MIB, MAX_VM_VCPUS, MIN_VM_MIB } from './storm/workload.js';
 import { loadTopology } from './topology_source.js';
 import { main as xlMain } from './xl.js';
 
@@ -35,6 +39,15 @@ interface ServeOpts {
 }
 
 const NODE_CLAIMS: readonly NodeClaimsMode[] = ['off', 'xenserver', 'claim-sets'];
+
+/** A whole number in [lo, hi] (the boot-storm bounds). */
+function intIn(lo: number, hi: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < lo || n > hi) throw new InvalidArgumentError(`must be a whole number from ${lo} to ${hi}`);
+    return n;
+  };
+}
 
 function oneOf<T extends string>(choices: readonly T[]): (v: string) => T {
   return (v) => {
@@ -138,6 +151,36 @@ export async function main(args: string[]): Promise<number> {
     .option('--memop-max-order <list>', "Xen's memop-max-order=domU,ctldom,hwdom,ptdom (default 9,18,12,12)", maxOrder)
     .action(async (o: ServeOpts) => {
       code = await serve(o);
+    });
+  program
+    .command('boot-storm')
+    .description('boot N VMs at once through xenopsd or libxl, deterministically interleaved, and report where their memory landed')
+    .option('--topology <preset|file>', `embedded host: a preset (${PRESET_NAMES.join(', ')}) or a topology file (default ${DEFAULT_PRESET})`)
+    .option('--dom0-mem <size>', "embedded host: Xen's dom0_mem= (default 4096M)")
+    .option('--address <addr>', 'run against this server instead of an embedded host')
+    .option('--vms <n>', `VMs to boot, 1 to ${MAX_VMS} (default 40)`, intIn(1, MAX_VMS))
+    .option('--memory <MiB>', `memory per VM, ${MIN_VM_MIB} to ${MAX_VM_MIB} MiB (default 4096)`, intIn(MIN_VM_MIB, MAX_VM_MIB))
+    .option('--vcpus <n>', `vCPUs per VM, 1 to ${MAX_VM_VCPUS} (default 2)`, intIn(1, MAX_VM_VCPUS))
+    .option('--mix <file>', 'a JSON list of {"count", "memory", "vcpus"} instead of --vms/--memory/--vcpus')
+    .option('--concurrency <c>', `builders alive at once, 1 to ${MAX_BUILDERS} (default: all VMs, at most ${MAX_BUILDERS})`, intIn(1, MAX_BUILDERS))
+    .option('--toolstack <t>', `${TOOLSTACKS.join(', ')}`, oneOf(TOOLSTACKS), 'xenopsd')
+    .option('--claims <c>', `${CLAIMS.join(', ')} (default: none for xenopsd-legacy, node for xenopsd, global for libxl)`, oneOf(CLAIMS))
+    .option('--seed <s>', 'the scheduler seed, 0 to 2^32-1 (default 1)', intIn(0, 0xffffffff), 1)
+    .option('--json', 'machine output on stdout')
+    .option('--svg <file>', 'write the picture (one bar per node, stacked by domain)')
+    .option('--html <file>', 'write a self-contained HTML page with the picture')
+    .option('--destroy', 'destroy the VMs afterwards (a server given by --address keeps them otherwise)')
+    .action(async (o: BootStormOpts) => {
+      if (o.concurrency === undefined) o.concurrency = Math.min(MAX_BUILDERS, o.mix === undefined ? (o.vms ?? 40) : MAX_BUILDERS);
+      code = await bootStormMain(o, processOut, process.stderr.isTTY);
+    });
+  program
+    .command('numa')
+    .description('per-domain, per-node memory of what runs on a server now')
+    .option('--address <addr>', `the server (default $${ADDRESS_ENV} or ${DEFAULT_ADDRESS})`)
+    .option('--json', 'machine output on stdout')
+    .action(async (o: { address?: string; json?: boolean }) => {
+      code = await numaMain(o, processOut);
     });
   program.command('xl').description('run xl against the server (same as the xl command)').allowUnknownOption().argument('[args...]');
   return (await parseCommand(program, args)) ?? code;

@@ -1,0 +1,139 @@
+// The `xenemu boot-storm` and `xenemu numa` commands: option checking, the embedded host,
+// and writing the table, JSON, SVG and HTML. Bounds are in docs/boot-storm.md.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { ManualClock } from '../../hypervisor/clock.js';
+import { TopologyError } from '../../hypervisor/topology.js';
+import { Xen } from '../../hypervisor/xen.js';
+import { xc_interface_close, xc_interface_open } from '../../libxc/xenctrl.js';
+import { xs_close, xs_open, type xs_handle } from '../../libxenstore/xs.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import type { Out } from '../xl_info.js';
+import { loadTopology } from '../topology_source.js';
+import { bootStorm, checkClaims, DEFAULT_CLAIMS, StormError, type Claims, type Toolstack } from './boot_storm.js';
+import { readHostState } from './host_state.js';
+import { numaJson, numaText, stormJson, stormSvgInput, stormText, stormTitle, type StormOutputInput } from './output.js';
+import { renderHtml, renderSvg } from './svg.js';
+import { MAX_MIX_BYTES, WorkloadError, expand, parseMix, uniform } from './workload.js';
+
+export interface BootStormOpts {
+  topology?: string;
+  dom0Mem?: string;
+  address?: string;
+  vms?: number;
+  memory?: number;
+  vcpus?: number;
+  mix?: string;
+  concurrency?: number;
+  toolstack: Toolstack;
+  claims?: Claims;
+  seed: number;
+  json?: boolean;
+  svg?: string;
+  html?: string;
+  destroy?: boolean;
+}
+
+/** Defaults of the uniform workload. */
+export const DEFAULT_VMS = 40;
+export const DEFAULT_MEMORY_MIB = 4096;
+export const DEFAULT_VCPUS = 2;
+
+function progress(out: Out, tty: boolean): ((done: number, total: number) => void) | undefined {
+  if (!tty) return undefined;
+  return (done, total) => {
+    const w = 30;
+    const filled = Math.round((done / total) * w);
+    out.stderr(`\r[${'#'.repeat(filled)}${' '.repeat(w - filled)}] ${done}/${total} VMs${done === total ? '\n' : ''}`);
+  };
+}
+
+async function embedded(topology: string, dom0Mem: string | undefined): Promise<{ server: RunningServer; name: string }> {
+  const t = loadTopology(topology);
+  // A frozen virtual clock: the idle scrubber never runs behind the storm's back (determinism).
+  const xen = new Xen({ topology: t, node_claims: 'xenserver', clock: new ManualClock(), ...(dom0Mem === undefined ? {} : { dom0_mem: dom0Mem }) });
+  return { server: await startServer(xen, '127.0.0.1:0'), name: t.name };
+}
+
+/** `xenemu boot-storm`: exit 0 when the storm ran (whatever landed where), 1 on bad input or no server. */
+export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): Promise<number> {
+  const fail = (m: string): number => {
+    out.stderr(`xenemu boot-storm: ${m}\n`);
+    return 1;
+  };
+  let server: RunningServer | undefined;
+  try {
+    if (o.address !== undefined && (o.topology !== undefined || o.dom0Mem !== undefined)) return fail('--address runs against a server; --topology and --dom0-mem start an embedded one: give one or the other');
+    if (o.mix !== undefined && (o.vms !== undefined || o.memory !== undefined || o.vcpus !== undefined)) return fail('--mix replaces --vms, --memory and --vcpus');
+    const claims = o.claims ?? DEFAULT_CLAIMS[o.toolstack];
+    checkClaims(o.toolstack, claims);
+    let mix;
+    if (o.mix !== undefined) {
+      let size: number;
+      try {
+        size = statSync(o.mix).size;
+      } catch {
+        return fail(`--mix: cannot read ${o.mix}`);
+      }
+      if (size > MAX_MIX_BYTES) return fail(`--mix: ${o.mix} is larger than ${MAX_MIX_BYTES} bytes`);
+      mix = parseMix(readFileSync(o.mix, 'utf8'));
+    } else mix = uniform(o.vms ?? DEFAULT_VMS, o.memory ?? DEFAULT_MEMORY_MIB, o.vcpus ?? DEFAULT_VCPUS);
+    const vms = expand(mix);
+    let address: string;
+    let host: string;
+    if (o.address === undefined) {
+      const e = await embedded(o.topology ?? '4node', o.dom0Mem);
+      server = e.server;
+      address = e.server.address;
+      host = `${e.name} (embedded${o.dom0Mem === undefined ? '' : `, dom0_mem=${o.dom0Mem}`})`;
+    } else {
+      address = o.address;
+      host = address;
+    }
+    const r = await bootStorm({
+      address,
+      toolstack: o.toolstack,
+      claims,
+      concurrency: o.concurrency ?? vms.length,
+      seed: o.seed,
+      vms,
+      destroy: o.destroy === true,
+      ...(progress(out, tty) === undefined ? {} : { onVmDone: progress(out, tty)! }),
+    });
+    const s: StormOutputInput = { host, ...r };
+    if (o.json === true) out.stdout(JSON.stringify(stormJson(s), null, 2) + '\n');
+    else out.stdout(stormText(s));
+    if (o.svg !== undefined || o.html !== undefined) {
+      const svg = renderSvg(stormSvgInput(s));
+      if (o.svg !== undefined) writeFileSync(o.svg, svg);
+      if (o.html !== undefined) writeFileSync(o.html, renderHtml(stormTitle(s), svg, stormText(s)));
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof StormError || e instanceof WorkloadError || e instanceof TopologyError) return fail(e.message);
+    if (e instanceof Error && /xc_interface_open|xs_open/.test(e.message)) return fail(e.message);
+    throw e;
+  } finally {
+    await server?.close();
+  }
+}
+
+/** `xenemu numa`: the per-domain, per-node report of what runs on the server now. */
+export async function numaMain(o: { address?: string; json?: boolean }, out: Out): Promise<number> {
+  let xch;
+  try {
+    xch = await xc_interface_open(o.address);
+  } catch (e) {
+    out.stderr(`xenemu numa: ${(e as Error).message}\n`);
+    return 1;
+  }
+  let xsh: xs_handle | null = null;
+  try {
+    xsh = await xs_open(xch.address).catch(() => null);
+    const h = await readHostState(xch, xsh);
+    out.stdout(o.json === true ? JSON.stringify(numaJson(h), null, 2) + '\n' : numaText(h));
+    return 0;
+  } finally {
+    if (xsh !== null) xs_close(xsh);
+    xc_interface_close(xch);
+  }
+}
