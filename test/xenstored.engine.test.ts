@@ -142,6 +142,10 @@ describe('paths', () => {
     expect(d5.r(XS.WRITE, long(2047), v('1'))).toBe('OK|');
     expect(d5.r(XS.WRITE, long(2048), v('1'))).toBe('E:EINVAL');
     expect(d0.r(XS.WRITE, `/local/domain/5/${long(2048)}`, v('1'))).toBe('OK|');
+    // Any /local/domain/%5u/ prefix is left out of the count, a signed one too; six digits are not a prefix.
+    expect(d5.r(XS.WRITE, `/local/domain/-1/${long(2047)}`, v('1'))).toBe('E:EACCES');
+    expect(d5.r(XS.WRITE, `/local/domain/77777/${long(2047)}`, v('1'))).toBe('E:EACCES');
+    expect(d5.r(XS.WRITE, `/local/domain/777777/${long(2047)}`, v('1'))).toBe('E:EINVAL');
   });
 });
 

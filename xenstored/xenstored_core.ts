@@ -241,7 +241,8 @@ export class Xenstored {
   canonicalize(conn: Connection, node: string | undefined, allow_special: boolean): string {
     if (node === undefined || !VALID_CHARS.test(node) || (node.startsWith('@') && !allow_special)) fail('EINVAL');
     const name = node!.startsWith('/') || node!.startsWith('@') ? node! : `${this.domains.find_or_alloc(conn.domid).path}/${node}`;
-    const local = /^\/local\/domain\/\d{1,5}\//.exec(name);
+    // sscanf("/local/domain/%5u/%n"): five characters at most, a '-' sign counting as one.
+    const local = /^\/local\/domain\/(?:\d{1,5}|-\d{1,4})\//.exec(name);
     const local_off = local === null ? 0 : local[0].length;
     if ((name.endsWith('/') && name !== '/') || name.includes('//') || this.domains.max_exceeds(conn.domid, 'path_max', name.length - local_off)) fail('EINVAL');
     return name;
