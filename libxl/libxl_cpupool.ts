@@ -1,9 +1,10 @@
 // Cpupools in libxl (tools/libs/light/libxl_cpupool.c) and libxl__domain_cpupool (libxl_dom.c).
 import { isXenError, xc_cpupool_getinfo, xc_domain_getinfo_single } from '../libxc/xenctrl.js';
-import { XBT_NULL, xs_read } from '../libxenstore/xs.js';
+import { XBT_NULL } from '../libxenstore/xs.js';
 import { LibxlError } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 import { libxl_cpu_bitmap_alloc, type libxl_bitmap } from './libxl_utils.js';
+import { libxl__xs_read } from './libxl_xshelp.js';
 
 /** libxl_cpupoolinfo (libxl_types.idl); `sched` is the XEN_SCHEDULER_* id (libxl_scheduler). */
 export interface libxl_cpupoolinfo {
@@ -15,9 +16,9 @@ export interface libxl_cpupoolinfo {
 }
 
 /** Port of libxl_cpupoolid_to_name (libxl_utils.c): xenstore's /local/pool/<id>/name, with
- *  "Pool-0" for pool 0 when the node is missing; NULL for any other pool without one. */
+ *  "Pool-0" for pool 0 when the node cannot be read; NULL for any other pool without one. */
 export async function libxl_cpupoolid_to_name(ctx: libxl_ctx, poolid: number): Promise<string | null> {
-  const s = await xs_read(ctx.xsh, XBT_NULL, `/local/pool/${poolid | 0}/name`);
+  const s = await libxl__xs_read(ctx, XBT_NULL, `/local/pool/${poolid | 0}/name`); // any xs_read failure is NULL
   return s === null && poolid === 0 ? 'Pool-0' : s;
 }
 
