@@ -165,13 +165,12 @@ export async function main(args: string[]): Promise<number> {
     .option('--concurrency <c>', `builders alive at once, 1 to ${MAX_BUILDERS} (default: all VMs, at most ${MAX_BUILDERS})`, intIn(1, MAX_BUILDERS))
     .option('--toolstack <t>', `${TOOLSTACKS.join(', ')}`, oneOf(TOOLSTACKS), 'xenopsd')
     .option('--claims <c>', `${CLAIMS.join(', ')} (default: none for xenopsd-legacy, node for xenopsd, global for libxl)`, oneOf(CLAIMS))
-    .option('--seed <s>', 'the scheduler seed, 0 to 2^32-1 (default 1)', intIn(0, 0xffffffff), 1)
+    .option('--seed <s>', 'the scheduler seed, 0 to 2^32-1', intIn(0, 0xffffffff), 1)
     .option('--json', 'machine output on stdout')
     .option('--svg <file>', 'write the picture (one bar per node, stacked by domain)')
     .option('--html <file>', 'write a self-contained HTML page with the picture')
     .option('--destroy', 'destroy the VMs afterwards (a server given by --address keeps them otherwise)')
     .action(async (o: BootStormOpts) => {
-      if (o.concurrency === undefined) o.concurrency = Math.min(MAX_BUILDERS, o.mix === undefined ? (o.vms ?? 40) : MAX_BUILDERS);
       code = await bootStormMain(o, processOut, process.stderr.isTTY);
     });
   program

@@ -133,6 +133,30 @@ describe('the libxl path', () => {
   });
 });
 
+describe('--address: a running server', () => {
+  it('the VMs stay running afterwards; a second storm takes fresh names; with --destroy its VMs are gone', async () => {
+    const h = await startHost(synth, { dom0_mem: '1G', node_claims: 'xenserver' });
+    try {
+      const c = capture();
+      expect(await bootStormMain({ address: h.address, vms: 2, memory: 128, vcpus: 1, toolstack: 'xenopsd', seed: 3, json: true }, c.out, false)).toBe(0);
+      const j = JSON.parse(c.stdout()) as StormJson;
+      expect(j.summary).toMatchObject({ started: 2, on_one_node: 2 });
+      expect(j.others.map((o) => o.domid)).toEqual([0]);
+      const ids = h.xen.domains_in_order().map((d) => d.domain_id);
+      expect(ids).toEqual([0, ...j.vms.map((v) => v.domid!).sort((a, b) => a - b)]);
+      const d = capture();
+      expect(await bootStormMain({ address: h.address, vms: 1, memory: 64, vcpus: 1, toolstack: 'libxl', seed: 3, json: true, destroy: true }, d.out, false)).toBe(0);
+      const k = JSON.parse(d.stdout()) as StormJson;
+      expect(k.summary.started).toBe(1);
+      expect(k.vms.map((v) => v.name)).toEqual(['storm2-1']); // storm-1 is taken, and libxl refuses a name that exists
+      expect(k.others.map((o) => o.domid)).toEqual(ids); // dom0 and the two VMs from before
+      expect(h.xen.domains_in_order().map((x) => x.domain_id)).toEqual(ids); // the new one destroyed
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('option checks: a clear error, exit 1, nothing started', () => {
   const run = async (o: Partial<BootStormOpts>): Promise<{ code: number; err: string }> => {
     const c = capture();

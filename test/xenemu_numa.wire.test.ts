@@ -53,7 +53,7 @@ describe('xenemu numa', () => {
     const t = capture();
     expect(await numaMain({ address: h.address }, t.out)).toBe(0);
     const lines = t.stdout().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+Name\s+node0 MiB\s+node1 MiB\s+node2 MiB\s+node3 MiB\s+intended\s+spilled MiB\s+nodes\s+optimised$/);
+    expect(lines[0]).toMatch(/^ID\s+Name\s+node0 MiB\s+node1 MiB\s+node2 MiB\s+node3 MiB\s+intended\s+spilled MiB\s+on nodes\s+optimised$/);
     expect(lines.find((l) => /^\d+\s+alpha\s/.test(l))).toMatch(/\s512|\s50\d/);
     expect(t.stdout()).toMatch(/^node3: 65536 MiB, [\d.]+ MiB free, CPUs 16$/m);
   });

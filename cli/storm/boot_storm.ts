@@ -240,6 +240,19 @@ async function libxlKit(o: StormOptions, sched: StormScheduler, slots: number, n
   };
 }
 
+/** Bound on the storm-N- prefixes tried before giving up on a free one. */
+const MAX_PREFIXES = 1000;
+
+/** The VMs renamed storm<k>-<i> with the first k (storm, storm2, ...) no domain name uses: libxl refuses a name that exists. */
+export function uniqueNames(vms: readonly VmSpec[], taken: ReadonlySet<string>): VmSpec[] {
+  for (let k = 1; k <= MAX_PREFIXES; k++) {
+    const prefix = k === 1 ? 'storm' : `storm${k}`;
+    if ([...taken].some((n) => n.startsWith(`${prefix}-`))) continue;
+    return vms.map((v, i) => ({ ...v, name: `${prefix}-${i + 1}` }));
+  }
+  throw new StormError(`no free VM name prefix among storm-, storm2- ... storm${MAX_PREFIXES}-`);
+}
+
 /** Runs the storm against the server at o.address; the VMs stay unless `destroy`. */
 export async function bootStorm(o: StormOptions & { destroy?: boolean }): Promise<StormResult> {
   checkClaims(o.toolstack, o.claims);
@@ -249,18 +262,19 @@ export async function bootStorm(o: StormOptions & { destroy?: boolean }): Promis
   try {
     xsh = await xs_open(o.address);
     if (o.claims === 'node' && !(await supportsNodeClaims(probe))) throw new StormError(`--claims node: the server at ${o.address} has no per-node claims (start it with --node-claims xenserver)`);
-    const before = await readHostState(probe, null);
+    const before = await readHostState(probe, xsh);
     const existing = new Set(before.domains.map((d) => d.domid));
+    const vms = uniqueNames(o.vms, new Set(before.domains.flatMap((d) => (d.name === null ? [] : [d.name]))));
     const sched = new StormScheduler(o.seed, { keepTrace: o.keepTrace ?? false });
     if (o.onStep !== undefined) sched.onStep = o.onStep;
-    const slots = Math.min(o.concurrency, o.vms.length);
+    const slots = Math.min(o.concurrency, vms.length);
     kit = o.toolstack === 'libxl' ? await libxlKit(o, sched, slots, before.nodes.length) : await xenopsdKit(o, sched, slots);
     const k = kit;
     let done = 0;
     const t0 = performance.now();
-    const outcomes = await sched.run(o.vms, o.concurrency, async (slot, vm) => {
+    const outcomes = await sched.run(vms, o.concurrency, async (slot, vm) => {
       const r = await k.build(slot, vm);
-      o.onVmDone?.(++done, o.vms.length);
+      o.onVmDone?.(++done, vms.length);
       return r;
     });
     const wall_ms = performance.now() - t0;
@@ -268,7 +282,7 @@ export async function bootStorm(o: StormOptions & { destroy?: boolean }): Promis
     const byId = new Map(after.domains.map((d) => [d.domid, d]));
     const hostNodes = after.nodes.length;
     const mine = new Set<number>();
-    const vms = o.vms.map((vm, i): VmRow => {
+    const rows = vms.map((vm, i): VmRow => {
       const r = outcomes[i]!;
       const out: Outcome = r.status === 'fulfilled' ? r.value : { domid: null, intended: null, error: errText(r.reason) };
       const d = out.domid === null ? undefined : byId.get(out.domid);
@@ -284,9 +298,9 @@ export async function bootStorm(o: StormOptions & { destroy?: boolean }): Promis
       seed: o.seed,
       concurrency: o.concurrency,
       nodes: after.nodes,
-      vms,
+      vms: rows,
       others,
-      summary: summarize(vms),
+      summary: summarize(rows),
       wall_ms,
       steps: sched.steps,
       trace: [...sched.trace()],

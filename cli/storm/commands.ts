@@ -12,6 +12,7 @@ import { loadTopology } from '../topology_source.js';
 import { bootStorm, checkClaims, DEFAULT_CLAIMS, StormError, type Claims, type Toolstack } from './boot_storm.js';
 import { readHostState } from './host_state.js';
 import { numaJson, numaText, stormJson, stormSvgInput, stormText, stormTitle, type StormOutputInput } from './output.js';
+import { MAX_BUILDERS } from './scheduler.js';
 import { renderHtml, renderSvg } from './svg.js';
 import { MAX_MIX_BYTES, WorkloadError, expand, parseMix, uniform } from './workload.js';
 
@@ -93,7 +94,7 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
       address,
       toolstack: o.toolstack,
       claims,
-      concurrency: o.concurrency ?? vms.length,
+      concurrency: o.concurrency ?? Math.min(MAX_BUILDERS, vms.length),
       seed: o.seed,
       vms,
       destroy: o.destroy === true,

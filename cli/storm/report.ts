@@ -118,7 +118,7 @@ function table(header: string[], rows: string[][]): string {
 
 /** The per-domain table: pages per node in MiB, the intended node, spill, and the verdicts. */
 export function formatRows(rows: readonly (DomainRow & { error?: string | null })[], hostNodes: number): string {
-  const header = ['ID', 'Name', ...Array.from({ length: hostNodes }, (_, n) => `node${n} MiB`), 'intended', 'spilled MiB', 'nodes', 'optimised'];
+  const header = ['ID', 'Name', ...Array.from({ length: hostNodes }, (_, n) => `node${n} MiB`), 'intended', 'spilled MiB', 'on nodes', 'optimised'];
   const body = rows.map((r) => {
     if (r.error !== undefined && r.error !== null) return [r.domid === null ? '-' : String(r.domid), r.name, ...r.node_pages.map(() => '-'), r.intended_node === null ? '-' : String(r.intended_node), '-', '-', `FAILED: ${r.error}`];
     return [
