@@ -4,6 +4,7 @@
 // limits: docs/boot-storm.md.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { SeededRng } from '../../hypervisor/clock.js';
+import { CALL_DEADLINE_MS } from '../../proto/endpoint.js';
 
 /** One scheduled step: which builder, and what (a gRPC method with its command, or a virtual sleep). */
 export interface StormStep {
@@ -189,7 +190,8 @@ export function scheduledClient<C extends object>(client: C, sched: StormSchedul
           return;
         }
         void sched.turn(b, describe(prop, req)).then((done) => {
-          real(req, md, { ...(opts as object), deadline: Date.now() + 60_000 }, (err, res) => {
+          // The caller stamped its deadline before waiting for the turn; the wait is not the call's.
+          real(req, md, { ...(opts as object), deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => {
             done();
             cb(err, res);
           });
