@@ -18,6 +18,8 @@ export const MAX_JOBS = 4096;
 export const MAX_STEPS = 50_000_000;
 /** setImmediate turns allowed for a resumed builder to settle before the scheduler decides. */
 const SETTLE_TURNS = 2;
+/** Further turns allowed when live builders all wait on something the scheduler cannot see. */
+const STALL_TURNS = 100;
 
 interface Pending {
   builder: number;
@@ -121,10 +123,10 @@ export class StormScheduler {
       }
       if (this.pending.size === 0) {
         if (live === 0) break;
-        // Live builders, none waiting for a turn: give stray I/O a few more turns, then call it a deadlock.
+        // Live builders, none waiting for a turn: a few more event-loop turns (no timers), then call it a deadlock.
         let woke = false;
-        for (let i = 0; i < 50 && !woke; i++) {
-          await new Promise((r) => setTimeout(r, 1));
+        for (let i = 0; i < STALL_TURNS && !woke; i++) {
+          await new Promise<void>((r) => setImmediate(r));
           woke = this.pending.size > 0 || live === 0 || this.inFlight;
         }
         if (!woke) {
