@@ -1,6 +1,9 @@
 // `xenemu boot-storm` over the wire (cli/storm): the parallel-boot race pinned on the README's
 // host, workload and seed (legacy xenopsd spills, current xenopsd with node claims does not),
 // the documented fallbacks when a workload cannot fit, the libxl path, and the option checks.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { symmetricHost } from '../hypervisor/presets.js';
 import { bootStorm, type Claims, type Toolstack } from '../cli/storm/boot_storm.js';
@@ -157,6 +160,29 @@ describe('--address: a running server', () => {
   });
 });
 
+describe('terminal output', () => {
+  it('a progress bar on stderr when it is a TTY, then the table and the summary; the SVG and HTML files written', async () => {
+    const h = await startHost(synth, { dom0_mem: '1G', node_claims: 'xenserver' });
+    const dir = mkdtempSync(path.join(tmpdir(), 'storm-'));
+    try {
+      const c = capture();
+      const svg = path.join(dir, 's.svg');
+      const html = path.join(dir, 's.html');
+      expect(await bootStormMain({ address: h.address, vms: 2, memory: 64, vcpus: 1, toolstack: 'xenopsd-legacy', seed: 5, svg, html, destroy: true }, c.out, true)).toBe(0);
+      expect(c.stderr()).toBe(`\r[${'#'.repeat(15)}${' '.repeat(15)}] 1/2 VMs\r[${'#'.repeat(30)}] 2/2 VMs\n`);
+      const out = c.stdout();
+      expect(out).toMatch(/^boot storm on 127\.0\.0\.1:\d+: 2 VMs via xenopsd-legacy, claims none, concurrency 2, seed 5\n/);
+      expect(out).toMatch(/^\d+\s+storm-1\s+/m);
+      expect(out).toMatch(/^VMs: 2; started 2, failed 0$/m);
+      expect(readFileSync(svg, 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(readFileSync(html, 'utf8')).toContain(readFileSync(svg, 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await h.close();
+    }
+  });
+});
+
 describe('option checks: a clear error, exit 1, nothing started', () => {
   const run = async (o: Partial<BootStormOpts>): Promise<{ code: number; err: string }> => {
     const c = capture();
@@ -186,6 +212,7 @@ describe('option checks: a clear error, exit 1, nothing started', () => {
     expect((await run({ mix: 'x.json', vms: 3 })).err).toMatch(/--mix replaces/);
     expect((await run({ mix: '/nonexistent/mix.json' })).err).toMatch(/cannot read/);
     expect((await run({ topology: 'nosuch' })).err).toMatch(/neither a preset/);
+    expect((await run({ address: '127.0.0.1:1', vms: 1 })).err).toMatch(/^xenemu boot-storm: .*no xenemu server at 127\.0\.0\.1:1/);
     expect((await run({ vms: 5000 })).err).toMatch(/count must be a whole number from 1 to 4096/);
     expect(await main(['boot-storm', '--concurrency', '0'])).toBe(1);
     expect(await main(['boot-storm', '--toolstack', 'xm'])).toBe(1);

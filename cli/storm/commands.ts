@@ -90,6 +90,7 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
       address = o.address;
       host = address;
     }
+    const bar = progress(out, tty);
     const r = await bootStorm({
       address,
       toolstack: o.toolstack,
@@ -98,7 +99,7 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
       seed: o.seed,
       vms,
       destroy: o.destroy === true,
-      ...(progress(out, tty) === undefined ? {} : { onVmDone: progress(out, tty)! }),
+      ...(bar === undefined ? {} : { onVmDone: bar }),
     });
     const s: StormOutputInput = { host, ...r };
     if (o.json === true) out.stdout(JSON.stringify(stormJson(s), null, 2) + '\n');
