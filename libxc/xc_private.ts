@@ -39,12 +39,13 @@ export class xc_interface {
   /** Request metadata naming the calling domain, when not the control domain. */
   readonly metadata: grpc.Metadata;
 
-  constructor(address: string, caller?: number) {
+  constructor(address: string, caller?: number, interpose?: (client: HypervisorClient) => HypervisorClient) {
     this.metadata = new grpc.Metadata();
     if (caller !== undefined) this.metadata.set(CALLER_METADATA_KEY, String(caller));
     proto ??= loadHypervisorPackage().proto;
     this.address = address;
-    this.client = new proto.xen.Hypervisor(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    const client = new proto.xen.Hypervisor(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.client = interpose === undefined ? client : interpose(client);
   }
 }
 
@@ -65,12 +66,20 @@ function connect(channel: ReturnType<grpc.Client['getChannel']>, deadline: numbe
   });
 }
 
+export interface xc_interface_open_opts {
+  /** The calling domain (default: the control domain). */
+  caller?: number;
+  /** xenemu extension: wraps the gRPC client every hypercall of this handle goes through, e.g.
+   *  a scheduler that orders the calls of concurrent builders (cli/storm) or a tracer. */
+  interpose?: (client: HypervisorClient) => HypervisorClient;
+}
+
 /**
  * xc_interface_open: the address comes from the argument, $XENEMU_ADDRESS, or the default.
  * Fails (XenError EIO) if no server answers there, as C fails without /dev/xen/privcmd.
  */
-export async function xc_interface_open(address?: string, opts: { caller?: number } = {}): Promise<xc_interface> {
-  const xch = new xc_interface(address ?? process.env[ADDRESS_ENV] ?? DEFAULT_ADDRESS, opts.caller);
+export async function xc_interface_open(address?: string, opts: xc_interface_open_opts = {}): Promise<xc_interface> {
+  const xch = new xc_interface(address ?? process.env[ADDRESS_ENV] ?? DEFAULT_ADDRESS, opts.caller, opts.interpose);
   try {
     await connect(xch.client.getChannel(), Date.now() + OPEN_TIMEOUT_MS);
   } catch (e) {

@@ -75,12 +75,21 @@ function impl(h: xs_handle): Handle {
   return h as Handle;
 }
 
+export interface xs_open_opts {
+  /** The domain the connection is made as (default dom0). */
+  domid?: number;
+  /** xenemu extension: wraps the gRPC client the handle's requests go through (its watch
+   *  stream is opened on the wrapped client too), e.g. the boot storm's call scheduler. */
+  interpose?: (client: XenstoreClient) => XenstoreClient;
+}
+
 /** xs_open: one connection to xenstored on the server at `address`, made as domain `domid` (default dom0). */
-export async function xs_open(address: string, opts: { domid?: number } = {}): Promise<xs_handle> {
+export async function xs_open(address: string, opts: xs_open_opts = {}): Promise<xs_handle> {
   proto ??= loadHypervisorPackage().proto as unknown as ProtoGrpcType;
   const metadata = new grpc.Metadata();
   if (opts.domid !== undefined) metadata.set(CALLER_METADATA_KEY, String(opts.domid));
-  const client = new proto.xen.Xenstore(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const raw = new proto.xen.Xenstore(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const client = opts.interpose === undefined ? raw : opts.interpose(raw);
   const stream = client.open({}, metadata);
   const h: Handle = { address, client, metadata, stream, conn_id: 0, next_req_id: 1, events: [], waiters: [], dead: undefined };
   const gone = (e: XsError): void => {

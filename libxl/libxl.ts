@@ -13,10 +13,11 @@ import {
   xc_version_all,
   type xc_cputopo_t,
   type xc_interface,
+  type xc_interface_open_opts,
   type xc_meminfo_t,
 } from '../libxc/xenctrl.js';
 import { randomBytes } from 'node:crypto';
-import { xs_close, xs_open, type xs_handle } from '../libxenstore/xs.js';
+import { xs_close, xs_open, type xs_handle, type xs_open_opts } from '../libxenstore/xs.js';
 import { XEN_SYSCTL_PHYSCAP } from '../proto/public/physcap.js';
 import { XEN_INVALID_CORE_ID, XEN_INVALID_MEM_SZ, XEN_INVALID_NODE_DIST, XEN_INVALID_NODE_ID, XEN_INVALID_SOCKET_ID, XEN_SCHEDULER } from '../proto/public/sysctl.js';
 import { LibxlError, xcOrFail } from './libxl_error.js';
@@ -39,14 +40,17 @@ export interface libxl_ctx {
 export interface libxl_ctx_alloc_opts {
   address?: string;
   random_bytes?: (n: number) => Uint8Array;
+  /** xenemu extension: interposers for the libxc and xenstore clients (see xc_interface_open). */
+  interpose_xc?: xc_interface_open_opts['interpose'];
+  interpose_xs?: xs_open_opts['interpose'];
 }
 
 /** libxl_ctx_alloc: opens libxc and xenstore; fails with ERROR_FAIL when either cannot be opened. */
 export async function libxl_ctx_alloc(opts: libxl_ctx_alloc_opts = {}): Promise<libxl_ctx> {
-  const xch = await xcOrFail('cannot open libxc handle', xc_interface_open(opts.address));
+  const xch = await xcOrFail('cannot open libxc handle', xc_interface_open(opts.address, opts.interpose_xc === undefined ? {} : { interpose: opts.interpose_xc }));
   let xsh: xs_handle;
   try {
-    xsh = await xs_open(xch.address); // the address libxc resolved (argument, $XENEMU_ADDRESS or default)
+    xsh = await xs_open(xch.address, opts.interpose_xs === undefined ? {} : { interpose: opts.interpose_xs }); // the address libxc resolved
   } catch (e) {
     xc_interface_close(xch);
     throw new LibxlError('ERROR_FAIL', 'cannot connect to xenstore', { cause: e });

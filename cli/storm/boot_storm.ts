@@ -9,6 +9,8 @@ import { LIBXL_DOMAIN_TYPE, libxl_domain_config_init, type libxl_domain_config }
 import { libxl_bitmap_alloc, libxl_bitmap_set } from '../../libxl/libxl_utils.js';
 import { isXenError, xc_domain_claim_pages_node, xc_domain_destroy, xc_interface_close, xc_interface_open, type xc_interface } from '../../libxc/xenctrl.js';
 import { xs_close, xs_open, xs_write, XBT_NULL, type xs_handle } from '../../libxenstore/xs.js';
+import type { HypervisorClient } from '../../proto/generated/xen/Hypervisor.js';
+import type { XenstoreClient } from '../../proto/generated/xen/Xenstore.js';
 import { Xenopsd, type Generation } from '../../xenopsd/domain.js';
 import { HVM } from '../../xenopsd/memory_model.js';
 import { readHostState } from './host_state.js';
@@ -120,41 +122,27 @@ function routedClient<C extends object>(shared: C, perSlot: readonly C[], method
   });
 }
 
-/** Puts a scheduled Proxy in front of a libxc handle's client (its own gRPC channel stays). */
-function scheduleXch(xch: xc_interface, sched: StormScheduler): void {
-  (xch as { client: object }).client = scheduledClient(xch.client, sched, HYPERVISOR_METHODS, builderOf);
-}
-
-function scheduleXsh(xsh: xs_handle, sched: StormScheduler): void {
-  const h = xsh as xs_handle & { client: object };
-  h.client = scheduledClient(h.client, sched, XENSTORE_METHODS, builderOf);
-}
+/** The interposers that put the scheduler in front of a libxc or xenstore handle's client. */
+const scheduledXc = (sched: StormScheduler) => (c: HypervisorClient): HypervisorClient => scheduledClient(c, sched, HYPERVISOR_METHODS, builderOf);
+const scheduledXs = (sched: StormScheduler) => (c: XenstoreClient): XenstoreClient => scheduledClient(c, sched, XENSTORE_METHODS, builderOf);
 
 /** xenopsd: one Xenopsd (one numa_mutex, one NUMA.choose usage), each builder with its own libxc and xenstore handles. */
 async function xenopsdKit(o: StormOptions, sched: StormScheduler, slots: number): Promise<Toolkit> {
-  const shared = await xc_interface_open(o.address);
   const own: xc_interface[] = [];
   const xsh: xs_handle[] = [];
+  let shared: xc_interface;
   try {
     for (let i = 0; i < slots; i++) {
-      const x = await xc_interface_open(o.address);
-      own.push(x);
-      scheduleXch(x, sched);
-      const s = await xs_open(o.address);
-      xsh.push(s);
-      scheduleXsh(s, sched);
+      own.push(await xc_interface_open(o.address, { interpose: scheduledXc(sched) }));
+      xsh.push(await xs_open(o.address, { interpose: scheduledXs(sched) }));
     }
+    // The one handle the shared Xenopsd holds sends each call through the calling builder's own.
+    shared = await xc_interface_open(o.address, { interpose: (c) => routedClient(c, own.map((x) => x.client), HYPERVISOR_METHODS) });
   } catch (e) {
     own.forEach(xc_interface_close);
     xsh.forEach(xs_close);
-    xc_interface_close(shared);
     throw e;
   }
-  (shared as { client: object }).client = routedClient(
-    shared.client,
-    own.map((x) => x.client),
-    HYPERVISOR_METHODS,
-  );
   const generation: Generation = o.toolstack === 'xenopsd-legacy' ? 'legacy' : 'current';
   const x = new Xenopsd({
     xch: shared,
@@ -216,10 +204,13 @@ async function libxlKit(o: StormOptions, sched: StormScheduler, slots: number, n
   const ctxs: libxl_ctx[] = [];
   try {
     for (let i = 0; i < slots; i++) {
-      const ctx = await libxl_ctx_alloc({ address: o.address, random_bytes: seededBytes(new SeededRng((o.seed + i * 0x9e3779b9) >>> 0)) });
+      const ctx = await libxl_ctx_alloc({
+        address: o.address,
+        random_bytes: seededBytes(new SeededRng((o.seed + i * 0x9e3779b9) >>> 0)),
+        interpose_xc: scheduledXc(sched),
+        interpose_xs: scheduledXs(sched),
+      });
       ctxs.push(ctx);
-      scheduleXch(ctx.xch, sched);
-      scheduleXsh(ctx.xsh, sched);
     }
   } catch (e) {
     ctxs.forEach(libxl_ctx_free);
