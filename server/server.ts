@@ -1,7 +1,7 @@
 // The gRPC server: the Hypervisor service plus reflection and health, all from one package
 // definition, with every transport limit set explicitly.
 import * as grpc from '@grpc/grpc-js';
-import type { PackageDefinition, MethodDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Xen } from '../hypervisor/xen.js';
@@ -15,10 +15,10 @@ import {
   MAX_RECEIVE_MESSAGE_BYTES,
   MAX_SEND_MESSAGE_BYTES,
 } from './limits.js';
-import { replySerializer } from './reply_encoder.js';
-import { hypervisorHandlers, UNDECODABLE } from './service.js';
+import { hypervisorHandlers } from './service.js';
 import { Xenstored } from '../xenstored/xenstored_core.js';
-import { tolerantXenstoreService, xenstoreHandlers, XENSTORE_SERVICE } from './xenstore_service.js';
+import { xenstoreHandlers, XENSTORE_SERVICE } from './xenstore_service.js';
+import { tolerantService } from './tolerant_service.js';
 import type { ProtoGrpcType as XenstoreProto } from '../proto/generated/xenstore.js';
 
 export const HYPERVISOR_SERVICE = 'xen.Hypervisor';
@@ -31,29 +31,6 @@ export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
   'grpc.max_connection_idle_ms': MAX_CONNECTION_IDLE_MS,
 };
-
-/**
- * grpc-js answers INTERNAL when a request does not decode; we want INVALID_ARGUMENT, so the
- * deserializer hands the handler a marker instead of throwing. Replies use the direct encoder.
- */
-function tolerantService(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const out: Record<string, MethodDefinition<unknown, unknown>> = {};
-  for (const [name, m] of Object.entries(def)) {
-    const md = m as MethodDefinition<unknown, unknown>;
-    out[name] = {
-      ...md,
-      responseSerialize: replySerializer(HYPERVISOR_SERVICE, name),
-      requestDeserialize: (buf: Buffer) => {
-        try {
-          return md.requestDeserialize(buf);
-        } catch (e) {
-          return { [UNDECODABLE]: `request does not decode as ${md.path}: ${(e as Error).message}` };
-        }
-      },
-    };
-  }
-  return out as unknown as grpc.ServiceDefinition;
-}
 
 export interface RunningServer {
   /** The bound address (the real port when asked for port 0). */
@@ -70,10 +47,10 @@ export async function startServer(xen: Xen, listen: string, opts: { xenstored?: 
   if (bad !== null) throw new Error(bad);
   const { definition, proto } = loadHypervisorPackage([healthProtoPath]);
   const server = new grpc.Server(SERVER_OPTIONS);
-  server.addService(tolerantService(proto.xen.Hypervisor.service), hypervisorHandlers(xen) as unknown as grpc.UntypedServiceImplementation);
+  server.addService(tolerantService(HYPERVISOR_SERVICE, proto.xen.Hypervisor.service), hypervisorHandlers(xen) as unknown as grpc.UntypedServiceImplementation);
   const xenstored = opts.xenstored ?? new Xenstored();
   const xs = xenstoreHandlers(xen, xenstored);
-  server.addService(tolerantXenstoreService((proto as unknown as XenstoreProto).xen.Xenstore.service), xs.handlers as unknown as grpc.UntypedServiceImplementation);
+  server.addService(tolerantService(XENSTORE_SERVICE, (proto as unknown as XenstoreProto).xen.Xenstore.service), xs.handlers as unknown as grpc.UntypedServiceImplementation);
   new ReflectionService(definition as PackageDefinition).addToServer(server);
   const health = new HealthImplementation({ '': 'SERVING', [HYPERVISOR_SERVICE]: 'SERVING', [XENSTORE_SERVICE]: 'SERVING' });
   health.addToServer(server);

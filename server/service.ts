@@ -19,12 +19,9 @@ import { MEMOP_EXTENT_SHIFT } from '../hypervisor/public/memory.js';
 import { entriesIn, entryIn, entryOut } from './codec_multicall.js';
 import { sysctlIn, sysctlOut } from './codec_sysctl.js';
 import { versionIn, versionOut } from './codec_version.js';
+import { UNDECODABLE, type Undecodable } from './tolerant_service.js';
 
 /** A request whose bytes did not decode; the handler answers INVALID_ARGUMENT. */
-export const UNDECODABLE = Symbol('undecodable');
-export interface Undecodable {
-  [UNDECODABLE]: string;
-}
 
 /** A caller claim that names no domain. */
 class UnknownCaller extends Error {}

@@ -1,7 +1,6 @@
 // The Xenstore gRPC service: decode, range-check, hand the message to xenstored, encode.
 // Nothing here knows xenstore semantics; that all lives in xenstored/.
 import * as grpc from '@grpc/grpc-js';
-import type { MethodDefinition } from '@grpc/proto-loader';
 import { domid } from '../hypervisor/ids.js';
 import type { Xen } from '../hypervisor/xen.js';
 import { CALLER_METADATA_KEY } from '../proto/endpoint.js';
@@ -10,14 +9,10 @@ import type { xs_connection_event } from '../proto/generated/xen/xs_connection_e
 import type { xsd_sockmsg, xsd_sockmsg__Output } from '../proto/generated/xen/xsd_sockmsg.js';
 import type { Connection, Xenstored } from '../xenstored/xenstored_core.js';
 import { XENSTORE_PAYLOAD_MAX, XS } from '../xenstored/xs_wire.js';
-import { replySerializer } from './reply_encoder.js';
+import { UNDECODABLE, type Undecodable } from './tolerant_service.js';
 
 export const XENSTORE_SERVICE = 'xen.Xenstore';
 
-const UNDECODABLE = Symbol('undecodable');
-interface Undecodable {
-  [UNDECODABLE]: string;
-}
 
 /** A request the transport refuses, with its gRPC status. */
 class Refused extends Error {
@@ -26,26 +21,6 @@ class Refused extends Error {
     super(message);
     this.code = code;
   }
-}
-
-/** As tolerantService in server.ts: an undecodable request is INVALID_ARGUMENT, not INTERNAL. */
-export function tolerantXenstoreService(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const out: Record<string, MethodDefinition<unknown, unknown>> = {};
-  for (const [name, m] of Object.entries(def)) {
-    const md = m as MethodDefinition<unknown, unknown>;
-    out[name] = {
-      ...md,
-      responseSerialize: replySerializer(XENSTORE_SERVICE, name),
-      requestDeserialize: (buf: Buffer) => {
-        try {
-          return md.requestDeserialize(buf);
-        } catch (e) {
-          return { [UNDECODABLE]: `request does not decode as ${md.path}: ${(e as Error).message}` };
-        }
-      },
-    };
-  }
-  return out as unknown as grpc.ServiceDefinition;
 }
 
 /** The calling domain, as the Hypervisor service reads it (service.ts callerOf). */
