@@ -14,7 +14,8 @@ import type { XenstoreClient } from '../../proto/generated/xen/Xenstore.js';
 import { Xenopsd, type Generation } from '../../xenopsd/domain.js';
 import { HVM } from '../../xenopsd/memory_model.js';
 import { readHostState } from './host_state.js';
-import { domainRow, failedRow, summarize, type NodeState, type Summary, type VmRow } from './report.js';
+import type { StormOutputInput } from './output.js';
+import { domainRow, failedRow, summarize, type VmRow } from './report.js';
 import { HYPERVISOR_METHODS, StormScheduler, XENSTORE_METHODS, builderOf, scheduledClient } from './scheduler.js';
 import type { VmSpec } from './workload.js';
 
@@ -55,18 +56,9 @@ export interface StormOptions {
   onStep?: (steps: number) => void;
 }
 
-export interface StormResult {
+export interface StormResult extends Omit<StormOutputInput, 'host' | 'toolstack' | 'claims'> {
   toolstack: Toolstack;
   claims: Claims;
-  seed: number;
-  concurrency: number;
-  nodes: NodeState[];
-  vms: VmRow[];
-  /** Every other domain (dom0, VMs from before) with pages, for the picture. */
-  others: { domid: number; name: string; node_pages: number[] }[];
-  summary: Summary;
-  wall_ms: number;
-  steps: number;
   trace: { builder: number; what: string }[];
 }
 

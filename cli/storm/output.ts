@@ -12,6 +12,7 @@ export interface StormOutputInput {
   concurrency: number;
   nodes: NodeState[];
   vms: VmRow[];
+  /** Every other domain (dom0, VMs from before) with pages, for the picture. */
   others: { domid: number; name: string; node_pages: number[] }[];
   summary: Summary;
   wall_ms: number;
