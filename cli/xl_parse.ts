@@ -6,14 +6,36 @@ import { libxl_bitmap_reset, libxl_bitmap_set, libxl_bitmap_set_any, libxl_bitma
 /** A parse failure, carrying xl's message. */
 export class CpurangeError extends Error {}
 
-/** Port of parse_range: "N" or "N-M" with M >= N, decimal, nothing trailing. */
-function parse_range(s: string): [number, number] | null {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(s);
-  if (m === null) return null;
-  const a = Number(m[1]);
-  const b = m[2] === undefined ? a : Number(m[2]);
-  return b >= a ? [a, b] : null;
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/**
+ * strtoul(s, &endptr, 10): leading white space, an optional sign (a '-' negates modulo 2^64),
+ * decimal digits; saturates at ULONG_MAX. Without digits the value is 0 and nothing is consumed.
+ */
+function strtoul10(s: string): { value: bigint; rest: string } {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(s);
+  if (m === null) return { value: 0n, rest: s };
+  let v = BigInt(m[2]!);
+  if (v > ULONG_MAX) v = ULONG_MAX;
+  else if (m[1] === '-') v = BigInt.asUintN(64, -v);
+  return { value: v, rest: s.slice(m[0].length) };
 }
+
+/** Port of parse_range (xl_parse.c): "N" or "N-M" (strtoul each), M >= N, nothing trailing. */
+function parse_range(str: string): [bigint, bigint] | null {
+  const a = strtoul10(str);
+  if (a.rest === str || a.value === ULONG_MAX) return null;
+  let b = a;
+  if (a.rest.startsWith('-')) {
+    const nstr = a.rest.slice(1);
+    b = strtoul10(nstr);
+    if (b.rest === nstr || b.value === ULONG_MAX || b.value < a.value) return null;
+  }
+  return b.rest === '' ? [a.value, b.value] : null;
+}
+
+/** min(v, cap) as a number: ids past a map are no-ops in C (which still loops up to them). */
+const clamp = (v: bigint, cap: number): number => (v < BigInt(cap) ? Number(v) : cap);
 
 /**
  * Port of parse_cpurange: comma-separated items applied in order to an empty map; `^` removes,
@@ -21,33 +43,36 @@ function parse_range(s: string): [number, number] | null {
  */
 export async function parse_cpurange(ctx: libxl_ctx, cpu: string, cpumap: libxl_bitmap): Promise<void> {
   libxl_bitmap_set_none(cpumap);
-  if (cpu.length === 0) return;
-  for (const raw of cpu.split(',')) {
-    let item = raw;
-    const remove = item.startsWith('^');
-    if (remove) item = item.slice(1);
-    let isNodes = false;
-    if (item.startsWith('nodes:')) [isNodes, item] = [true, item.slice(6)];
-    else if (item.startsWith('node:')) [isNodes, item] = [true, item.slice(5)];
-    if (item === 'all') {
-      if (remove) throw new CpurangeError(`Can't combine "^" and "all".`);
-      libxl_bitmap_set_any(cpumap);
-      continue;
-    }
-    const r = parse_range(item);
-    if (r === null) throw new CpurangeError(`Invalid pcpu range: ${raw}.`);
-    const apply = (bit: number): void => (remove ? libxl_bitmap_reset(cpumap, bit) : libxl_bitmap_set(cpumap, bit));
-    if (!isNodes) {
-      // Bound: bits past the map are no-ops, so stop at its end.
-      for (let c = r[0]; c <= Math.min(r[1], cpumap.size * 8 - 1); c++) apply(c);
-      continue;
-    }
-    const nodemap = await libxl_node_bitmap_alloc(ctx);
-    for (let n = r[0]; n <= Math.min(r[1], nodemap.size * 8 - 1); n++) libxl_bitmap_set(nodemap, n);
-    const cpus = await libxl_cpu_bitmap_alloc(ctx);
-    await libxl_nodemap_to_cpumap(ctx, nodemap, cpus);
-    for (let c = 0; c < cpus.size * 8; c++) if (cpus.map[c >> 3]! & (1 << (c & 7))) apply(c);
+  // strtok_r on ",": empty items (",,", a leading or trailing comma) are skipped.
+  for (const item of cpu.split(',')) if (item !== '') await update_cpumap_range(ctx, item, cpumap);
+}
+
+/** Port of update_cpumap_range: one item; the message names it after its ^ and node: prefixes. */
+async function update_cpumap_range(ctx: libxl_ctx, item: string, cpumap: libxl_bitmap): Promise<void> {
+  let str = item;
+  const remove = str.startsWith('^');
+  if (remove) str = str.slice(1);
+  let isNodes = false;
+  if (str.startsWith('node:')) [isNodes, str] = [true, str.slice(5)];
+  else if (str.startsWith('nodes:')) [isNodes, str] = [true, str.slice(6)];
+  if (str === 'all') {
+    if (remove) throw new CpurangeError(`Can't combine "^" and "all".`);
+    libxl_bitmap_set_any(cpumap);
+    return;
   }
+  const r = parse_range(str);
+  if (r === null) throw new CpurangeError(`Invalid pcpu range: ${str}.`);
+  const apply = (bit: number): void => (remove ? libxl_bitmap_reset(cpumap, bit) : libxl_bitmap_set(cpumap, bit));
+  if (!isNodes) {
+    // Bound: the loop stops at the map's end.
+    for (let c = clamp(r[0], cpumap.size * 8), end = clamp(r[1], cpumap.size * 8 - 1); c <= end; c++) apply(c);
+    return;
+  }
+  const nodemap = await libxl_node_bitmap_alloc(ctx);
+  for (let n = clamp(r[0], nodemap.size * 8), end = clamp(r[1], nodemap.size * 8 - 1); n <= end; n++) libxl_bitmap_set(nodemap, n);
+  const cpus = await libxl_cpu_bitmap_alloc(ctx);
+  await libxl_nodemap_to_cpumap(ctx, nodemap, cpus);
+  for (let c = 0; c < cpus.size * 8; c++) if (cpus.map[c >> 3]! & (1 << (c & 7))) apply(c);
 }
 
 const INT64_MAX = (1n << 63n) - 1n;

@@ -132,5 +132,17 @@ describe("xl's CPU list syntax (parse_cpurange)", () => {
     await expect(parse('3-1')).rejects.toThrow('Invalid pcpu range: 3-1.');
     await expect(parse('x')).rejects.toThrow('Invalid pcpu range: x.');
     await expect(parse('1-')).rejects.toThrow('Invalid pcpu range: 1-.');
+    // update_cpumap_range names the item after its ^ and node: prefixes.
+    await expect(parse('^node:x')).rejects.toThrow(new CpurangeError('Invalid pcpu range: x.'));
+    await expect(parse('0,nodes:1-0')).rejects.toThrow(new CpurangeError('Invalid pcpu range: 1-0.'));
+    await expect(parse('-1')).rejects.toThrow('Invalid pcpu range: -1.'); // strtoul: ULONG_MAX
+    await expect(parse('99999999999999999999')).rejects.toThrow('Invalid pcpu range: 99999999999999999999.');
+  });
+
+  it('takes what strtok_r and strtoul take', async () => {
+    expect(await parse(',0,,2,')).toEqual([0, 2]); // empty items are skipped
+    expect(await parse(' 1,+3, 5- 6')).toEqual([1, 3, 5, 6]); // white space and '+' before a number
+    expect(await parse('62--2')).toEqual([62, 63]); // "-2" is 2^64 - 2: up to the map's end
+    expect(await parse('')).toEqual([]);
   });
 });
