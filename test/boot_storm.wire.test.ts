@@ -211,6 +211,8 @@ describe('option checks: a clear error, exit 1, nothing started', () => {
     expect((await run({ address: '127.0.0.1:1', topology: '4node' })).err).toMatch(/one or the other/);
     expect((await run({ mix: 'x.json', vms: 3 })).err).toMatch(/--mix replaces/);
     expect((await run({ mix: '/nonexistent/mix.json' })).err).toMatch(/cannot read/);
+    expect((await run({ mix: tmpdir() })).err).toMatch(/is not a regular file/);
+    expect((await run({ mix: '/dev/zero' })).err).toMatch(/is not a regular file/);
     expect((await run({ topology: 'nosuch' })).err).toMatch(/neither a preset/);
     expect((await run({ address: '127.0.0.1:1', vms: 1 })).err).toMatch(/^xenemu boot-storm: .*no xenemu server at 127\.0\.0\.1:1/);
     expect((await run({ vms: 5000 })).err).toMatch(/count must be a whole number from 1 to 4096/);

@@ -69,14 +69,17 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
     checkClaims(o.toolstack, claims);
     let mix;
     if (o.mix !== undefined) {
-      let size: number;
+      let text: string;
       try {
-        size = statSync(o.mix).size;
+        // A regular file only: a directory throws EISDIR and a device (/dev/zero) has no size to bound the read.
+        const st = statSync(o.mix);
+        if (!st.isFile()) return fail(`--mix: ${o.mix} is not a regular file`);
+        if (st.size > MAX_MIX_BYTES) return fail(`--mix: ${o.mix} is larger than ${MAX_MIX_BYTES} bytes`);
+        text = readFileSync(o.mix, 'utf8');
       } catch {
         return fail(`--mix: cannot read ${o.mix}`);
       }
-      if (size > MAX_MIX_BYTES) return fail(`--mix: ${o.mix} is larger than ${MAX_MIX_BYTES} bytes`);
-      mix = parseMix(readFileSync(o.mix, 'utf8'));
+      mix = parseMix(text);
     } else mix = uniform(o.vms ?? DEFAULT_VMS, o.memory ?? DEFAULT_MEMORY_MIB, o.vcpus ?? DEFAULT_VCPUS);
     const vms = expand(mix);
     let address: string;
