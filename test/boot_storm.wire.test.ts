@@ -207,6 +207,17 @@ describe('option checks: a clear error, exit 1, nothing started', () => {
     }
   });
 
+  it('an --svg or --html path that cannot be written: a clear error before any VM starts', async () => {
+    const h = await startHost(synth, { dom0_mem: '1G', node_claims: 'xenserver' });
+    try {
+      expect(await run({ address: h.address, vms: 1, memory: 64, vcpus: 1, svg: '/nonexistent/dir/s.svg' })).toEqual({ code: 1, err: 'xenemu boot-storm: --svg: cannot write /nonexistent/dir/s.svg: ENOENT\n' });
+      expect(await run({ address: h.address, vms: 1, memory: 64, vcpus: 1, html: tmpdir() })).toEqual({ code: 1, err: `xenemu boot-storm: --html: cannot write ${tmpdir()}: EISDIR\n` });
+      expect(h.xen.domains_in_order()).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('conflicting or out-of-bounds options', async () => {
     expect((await run({ address: '127.0.0.1:1', topology: '4node' })).err).toMatch(/one or the other/);
     expect((await run({ mix: 'x.json', vms: 3 })).err).toMatch(/--mix replaces/);

@@ -1,6 +1,6 @@
 // The `xenemu boot-storm` and `xenemu numa` commands: option checking, the embedded host,
 // and writing the table, JSON, SVG and HTML. Bounds are in docs/boot-storm.md.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { ManualClock } from '../../hypervisor/clock.js';
 import { TopologyError } from '../../hypervisor/topology.js';
 import { Xen } from '../../hypervisor/xen.js';
@@ -62,6 +62,7 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
     return 1;
   };
   let server: RunningServer | undefined;
+  const files: { opt: '--svg' | '--html'; fd: number }[] = [];
   try {
     if (o.address !== undefined && (o.topology !== undefined || o.dom0Mem !== undefined)) return fail('--address runs against a server; --topology and --dom0-mem start an embedded one: give one or the other');
     if (o.mix !== undefined && (o.vms !== undefined || o.memory !== undefined || o.vcpus !== undefined)) return fail('--mix replaces --vms, --memory and --vcpus');
@@ -82,6 +83,15 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
       mix = parseMix(text);
     } else mix = uniform(o.vms ?? DEFAULT_VMS, o.memory ?? DEFAULT_MEMORY_MIB, o.vcpus ?? DEFAULT_VCPUS);
     const vms = expand(mix);
+    // The picture's files are opened before anything starts: an unwritable path is a clear error, not a crash after the storm.
+    for (const [opt, file] of [['--svg', o.svg], ['--html', o.html]] as const) {
+      if (file === undefined) continue;
+      try {
+        files.push({ opt, fd: openSync(file, 'w') });
+      } catch (e) {
+        return fail(`${opt}: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
     let address: string;
     let host: string;
     if (o.address === undefined) {
@@ -107,10 +117,15 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
     const s: StormOutputInput = { host, ...r };
     if (o.json === true) out.stdout(JSON.stringify(stormJson(s), null, 2) + '\n');
     else out.stdout(stormText(s));
-    if (o.svg !== undefined || o.html !== undefined) {
+    if (files.length > 0) {
       const svg = renderSvg(stormSvgInput(s));
-      if (o.svg !== undefined) writeFileSync(o.svg, svg);
-      if (o.html !== undefined) writeFileSync(o.html, renderHtml(stormTitle(s), svg, stormText(s)));
+      for (const f of files) {
+        try {
+          writeFileSync(f.fd, f.opt === '--svg' ? svg : renderHtml(stormTitle(s), svg, stormText(s)));
+        } catch (e) {
+          return fail(`${f.opt}: cannot write ${f.opt === '--svg' ? o.svg : o.html}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+      }
     }
     return 0;
   } catch (e) {
@@ -118,6 +133,7 @@ export async function bootStormMain(o: BootStormOpts, out: Out, tty: boolean): P
     if (e instanceof Error && /xc_interface_open|xs_open/.test(e.message)) return fail(e.message);
     throw e;
   } finally {
+    for (const f of files) closeSync(f.fd);
     await server?.close();
   }
 }
