@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricHost } from '../hypervisor/presets.js';
 import type { HostTopology } from '../hypervisor/topology.js';
-import { xc_cpumap_alloc, xc_domain_claim_pages, xc_interface_close, xc_interface_open, xc_domain_destroy, xc_domain_getinfo_single, xc_vcpu_getaffinity, type xc_cpumap_t } from '../libxc/xenctrl.js';
+import { xc_cpumap_alloc, xc_domain_claim_pages, xc_interface_close, xc_interface_open, xc_domain_destroy, xc_domain_getinfo_single, xc_domain_max_vcpus, xc_vcpu_getaffinity, type xc_cpumap_t } from '../libxc/xenctrl.js';
 import { XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
 import { XEN_ERRNO } from '../proto/public/errno.js';
 import { XEN_SYSCTL } from '../proto/public/sysctl.js';
@@ -504,6 +504,24 @@ describe('legacy numa_resources: per-node free memory only ever shrinks', () => 
     await x.build_pre(c, req);
     expect(x.numa_resources()!.map((r) => r.memfree)).toEqual(second); // the freed memory never comes back
     await xc_domain_destroy(h.xch, c);
+  });
+});
+
+describe('legacy soft affinity: the bare stub raised', () => {
+  const h = useHost(synth(2), { dom0_mem: '1G' });
+
+  it('a failed soft-affinity call fails placement with the Unix_error (the current generation only warns)', async () => {
+    const { x } = xenopsd(h, 'legacy', { policy: 'Best_effort' });
+    const req = vm(64, 1);
+    const domid = await x.make_hvm(1, req.memory);
+    try {
+      await xc_domain_max_vcpus(h.xch, domid, 1);
+      // vCPU 1 does not exist in a 1-vCPU domain: Xen refuses its affinity (vCPU 0's was set first).
+      await expect(x.numa_placement_legacy(domid, 2, 64 * MiB)).rejects.toThrow(Unix_error);
+      expect((await affinity(h, domid, 0)).soft).toEqual([0, 1]);
+    } finally {
+      await xc_domain_destroy(h.xch, domid);
+    }
   });
 });
 

@@ -32,6 +32,7 @@ import {
   numainfo,
   vcpu_setaffinity_hard,
   vcpu_setaffinity_soft,
+  vcpu_setaffinity_soft_legacy,
   type Logger,
   type XenctrlextHandle,
 } from './xenctrlext.js';
@@ -284,7 +285,8 @@ export class Xenopsd {
       return;
     }
     const mask = hint.toMask();
-    for (let i = 0; i < vcpus; i++) await vcpu_setaffinity_soft(this.xcext, domid, i, mask);
+    // The stub raised then (wrapped only since the claims rework): a failure fails build_pre.
+    for (let i = 0; i < vcpus; i++) await vcpu_setaffinity_soft_legacy(this.xcext, domid, i, mask);
   }
 
   /** Port of get_uuid: the domain handle as a UUID. */

@@ -260,6 +260,17 @@ export async function vcpu_setaffinity_hard(h: XenctrlextHandle, domid: number, 
   }
 }
 
+/** Port of the legacy Xenctrlext.vcpu_setaffinity_soft (a810aeb2^): the bare external, so a libxc failure is raised as the hard one's. */
+export async function vcpu_setaffinity_soft_legacy(h: XenctrlextHandle, domid: number, vcpu: number, mask: readonly boolean[]): Promise<void> {
+  const map = await cpumapOf(h, mask);
+  try {
+    await xc_vcpu_setaffinity(h.xch, domid, vcpu, null, map, XEN_VCPUAFFINITY.SOFT);
+  } catch (e) {
+    if (isXenError(e)) throw new Unix_error(e.code, e.fn);
+    throw e;
+  }
+}
+
 /** Port of Xenctrlext.vcpu_setaffinity_soft: wrapped, so a failure is only a warning (handle_outcome). */
 export async function vcpu_setaffinity_soft(h: XenctrlextHandle, domid: number, vcpu: number, mask: readonly boolean[]): Promise<void> {
   const map = await cpumapOf(h, mask);
