@@ -67,6 +67,24 @@ describe('StormScheduler (no I/O)', () => {
     await expect(s.run([0], 1, async () => never)).rejects.toThrow(/deadlock/);
   });
 
+  it('a builder woken by something outside the scheduler while a call is in flight stops the run (its place would depend on timing)', async () => {
+    const s = new StormScheduler(1);
+    const turns = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) await new Promise<void>((r) => setImmediate(r));
+    };
+    const run = s.run([0, 1], 2, async (slot) => {
+      if (slot === 0) {
+        const done = await s.turn(0, 'slow');
+        await turns(20); // a round trip whose reply takes a while
+        done();
+      } else {
+        await turns(6); // not a scheduled wait: the scheduler cannot see it
+        (await s.turn(1, 'late'))();
+      }
+    });
+    await expect(run).rejects.toThrow(/builder 1 asked for a turn \(late\) while another call was in flight/);
+  });
+
   it('bounds: seed and concurrency', async () => {
     expect(() => new StormScheduler(-1)).toThrow(/seed/);
     expect(() => new StormScheduler(2 ** 32)).toThrow(/seed/);

@@ -39,6 +39,8 @@ export class StormScheduler {
   private readonly rng: SeededRng;
   private readonly pending = new Map<number, Pending>();
   private inFlight = false;
+  /** Set when a builder woke while a call was in flight (see turn). */
+  private unseenWake: Error | undefined;
   private readonly log: StormStep[] = [];
   private readonly keepTrace: boolean;
   /** Called after each step with the number of steps so far (progress, virtual clocks). */
@@ -67,6 +69,9 @@ export class StormScheduler {
    */
   turn(builder: number, what: string): Promise<() => void> {
     if (this.pending.has(builder)) return Promise.reject(new Error(`storm scheduler: builder ${builder} asked for two turns at once`));
+    // While a call is in flight every other builder is quiescent; one that asks now was woken by a timer or
+    // I/O the scheduler does not see, so where it joins would depend on timing: stop rather than guess.
+    if (this.inFlight) this.unseenWake ??= new Error(`storm scheduler: builder ${builder} asked for a turn (${what}) while another call was in flight: it was woken by something outside the scheduler (a timer or I/O), so the interleaving would depend on timing`);
     return new Promise((resolve) => {
       this.pending.set(builder, {
         builder,
@@ -149,6 +154,10 @@ export class StormScheduler {
       this.onStep?.(this.stepCount);
       p.go();
       await this.waitIdle();
+      if (this.unseenWake !== undefined) {
+        failure = this.unseenWake;
+        break;
+      }
     }
     if (failure !== undefined) throw failure;
     return results;
