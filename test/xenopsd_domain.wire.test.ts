@@ -353,6 +353,22 @@ describe('numa_get_meminfo without XEN_SYSCTL_numa_meminfo', () => {
       }
     });
 
+  it('stubs built against upstream libxc (no XEN_SYSCTL_numa_meminfo) go straight to xc_numainfo: claimed 0 though a node claim is held', async () => {
+    const { x } = xenopsd(h, 'current', { policy: 'Best_effort' });
+    const req = vm(1024, 1);
+    const domid = await x.make_hvm(1, req.memory);
+    const { xch, cmds } = await handleRefusing(XEN_ERRNO.EINVAL);
+    try {
+      const n = await x.build_pre(domid, req);
+      const upstream = await numa_get_meminfo(get_handle(xch, () => {}, false));
+      expect(cmds).toEqual([XEN_SYSCTL.numainfo, XEN_SYSCTL.numainfo]);
+      expect(upstream.ok && upstream.value[n!]!.claimed).toBe(0);
+    } finally {
+      xc_interface_close(xch);
+      await xc_domain_destroy(h.xch, domid);
+    }
+  });
+
   it('another error is an Error outcome, and placement then gives up (the global claim still made)', async () => {
     const { xch, cmds } = await handleRefusing(XEN_ERRNO.EINVAL);
     const logs: Logged[] = [];

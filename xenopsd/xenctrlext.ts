@@ -182,16 +182,19 @@ export interface node_meminfo {
 
 /**
  * Port of Xenctrlext.HostNuma.numa_get_meminfo (stub_xenctrlext_numa_meminfo): xc_numa_meminfo,
- * falling back to xc_numainfo with claimed 0 when the sysctl is ENOSYS or EOPNOTSUPP.
+ * falling back to xc_numainfo with claimed 0 when the sysctl is ENOSYS or EOPNOTSUPP, or always
+ * without XenServer's libxc (node_claims_api false).
  */
 export function numa_get_meminfo(h: XenctrlextHandle): Promise<outcome<node_meminfo[]>> {
   return wrap(h, 'Xenctrlext.HostNuma.numa_get_meminfo', async () => {
     let count: number | null = null;
-    try {
-      count = checkCount('xc_numa_meminfo', await xc_numa_meminfo(h.xch, 0, null), MAX_NODES);
-    } catch (e) {
-      if (!isXenError(e) || (e.code !== 'ENOSYS' && e.code !== 'EOPNOTSUPP')) throw e;
-    }
+    // Built against upstream libxc, XEN_SYSCTL_numa_meminfo is not defined: the stub goes straight to the fallback.
+    if (h.node_claims_api)
+      try {
+        count = checkCount('xc_numa_meminfo', await xc_numa_meminfo(h.xch, 0, null), MAX_NODES);
+      } catch (e) {
+        if (!isXenError(e) || (e.code !== 'ENOSYS' && e.code !== 'EOPNOTSUPP')) throw e;
+      }
     if (count !== null) {
       const mi: xc_node_meminfo_t[] = Array.from({ length: count }, () => ({ size: 0n, free: 0n, claimed: 0n }));
       const got = checkCount('xc_numa_meminfo', await xc_numa_meminfo(h.xch, count, mi), count);
