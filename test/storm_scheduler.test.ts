@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricHost } from '../hypervisor/presets.js';
 import { bootStorm } from '../cli/storm/boot_storm.js';
-import { StormScheduler, builderOf, type StormStep } from '../cli/storm/scheduler.js';
+import { StormScheduler, builderOf, scheduledClient, type StormStep } from '../cli/storm/scheduler.js';
 import { expand, uniform } from '../cli/storm/workload.js';
 import { Mutex } from '../xenopsd/mutex.js';
 import { startHost } from './harness.js';
@@ -83,6 +83,27 @@ describe('StormScheduler (no I/O)', () => {
       }
     });
     await expect(run).rejects.toThrow(/builder 1 asked for a turn \(late\) while another call was in flight/);
+  });
+
+  it('a wrapped call that throws before it is sent ends its turn: the caller gets the error, the run finishes', async () => {
+    const s = new StormScheduler(1);
+    const client = {
+      domctl: (): void => {
+        throw new Error('Channel has been shut down');
+      },
+    };
+    const wrapped = scheduledClient(client, s, ['domctl'], builderOf);
+    const run = s.run([0], 1, async () => new Promise<unknown>((resolve) => (wrapped.domctl as unknown as (...a: unknown[]) => void)({ cmd: 1 }, null, {}, (err: unknown) => resolve(err))));
+    let turnsLeft = 1000; // event-loop turns, not time: a hang shows as 'hung'
+    const hung = (async (): Promise<string> => {
+      while (turnsLeft-- > 0) await new Promise<void>((r) => setImmediate(r));
+      return 'hung';
+    })();
+    const r = await Promise.race([run, hung]);
+    turnsLeft = 0;
+    expect(r).not.toBe('hung');
+    const [outcome] = r as PromiseSettledResult<unknown>[];
+    expect(outcome?.status === 'fulfilled' && (outcome.value as Error).message).toBe('Channel has been shut down');
   });
 
   it('bounds: seed and concurrency', async () => {

@@ -202,10 +202,16 @@ export function scheduledClient<C extends object>(client: C, sched: StormSchedul
         }
         void sched.turn(b, describe(prop, req)).then((done) => {
           // The caller stamped its deadline before waiting for the turn; the wait is not the call's.
-          real(req, md, { ...(opts as object), deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => {
+          try {
+            real(req, md, { ...(opts as object), deadline: Date.now() + CALL_DEADLINE_MS }, (err, res) => {
+              done();
+              cb(err, res);
+            });
+          } catch (e) {
+            // A call that throws before it is sent (a shut-down channel) must still end its turn, or the scheduler waits forever.
             done();
-            cb(err, res);
-          });
+            cb(e);
+          }
         });
       };
     },
