@@ -64,6 +64,10 @@ describe('workloads', () => {
     expect(uniform(3, 100, 2)).toEqual([{ count: 3, memory: 100, vcpus: 2 }]);
   });
 
+  it('a mix entry without "vcpus" gets the --vcpus default (2), not 1', () => {
+    expect(checkMix([{ count: 1, memory: 64 }])).toEqual([{ count: 1, memory: 64, vcpus: 2 }]);
+  });
+
   it('bounds and shapes are checked with a clear message', () => {
     expect(() => parseMix('nope')).toThrow(/not JSON/);
     expect(() => checkMix({})).toThrow(/JSON list/);

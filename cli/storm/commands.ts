@@ -14,7 +14,9 @@ import { readHostState } from './host_state.js';
 import { numaJson, numaText, stormJson, stormSvgInput, stormText, stormTitle, type StormOutputInput } from './output.js';
 import { MAX_BUILDERS } from './scheduler.js';
 import { renderHtml, renderSvg } from './svg.js';
-import { MAX_MIX_BYTES, WorkloadError, expand, parseMix, uniform } from './workload.js';
+import { DEFAULT_VCPUS, MAX_MIX_BYTES, WorkloadError, expand, parseMix, uniform } from './workload.js';
+
+export { DEFAULT_VCPUS };
 
 export interface BootStormOpts {
   topology?: string;
@@ -37,7 +39,6 @@ export interface BootStormOpts {
 /** Defaults of the uniform workload. */
 export const DEFAULT_VMS = 40;
 export const DEFAULT_MEMORY_MIB = 4096;
-export const DEFAULT_VCPUS = 2;
 
 function progress(out: Out, tty: boolean): ((done: number, total: number) => void) | undefined {
   if (!tty) return undefined;

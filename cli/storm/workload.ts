@@ -20,6 +20,8 @@ export const MIN_VM_MIB = 16;
 export const MAX_VM_VCPUS = 128;
 export const MAX_MIX_ENTRIES = 64;
 export const MAX_MIX_BYTES = 64 * 1024;
+/** vCPUs per VM when neither --vcpus nor a mix entry's "vcpus" says (one default for both). */
+export const DEFAULT_VCPUS = 2;
 
 export class WorkloadError extends Error {
   constructor(message: string) {
@@ -44,7 +46,7 @@ export function checkMix(raw: unknown): MixEntry[] {
     return {
       count: int(`mix entry ${i}: count`, o.count, 1, MAX_VMS),
       memory: int(`mix entry ${i}: memory (MiB)`, o.memory, MIN_VM_MIB, MAX_VM_MIB),
-      vcpus: int(`mix entry ${i}: vcpus`, o.vcpus ?? 1, 1, MAX_VM_VCPUS),
+      vcpus: int(`mix entry ${i}: vcpus`, o.vcpus ?? DEFAULT_VCPUS, 1, MAX_VM_VCPUS),
     };
   });
   const total = out.reduce((s, e) => s + e.count, 0);
