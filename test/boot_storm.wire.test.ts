@@ -194,7 +194,15 @@ describe('option checks: a clear error, exit 1, nothing started', () => {
   it('claims the toolstack cannot make', async () => {
     expect(await run({ toolstack: 'xenopsd-legacy', claims: 'node' })).toEqual({ code: 1, err: expect.stringMatching(/legacy xenopsd makes no claims/) });
     expect(await run({ toolstack: 'libxl', claims: 'node' })).toEqual({ code: 1, err: expect.stringMatching(/libxl has no per-node claim/) });
-    expect(await run({ toolstack: 'xenopsd', claims: 'none' })).toEqual({ code: 1, err: expect.stringMatching(/always claims/) });
+    expect(await run({ toolstack: 'xenopsd', claims: 'global' })).toEqual({ code: 1, err: expect.stringMatching(/claims per node with XenServer's libxc/) });
+  });
+
+  it('xenopsd --claims none (upstream libxc: no claim API) plans and places without claiming', async () => {
+    // Every claim is ENOSYS there: each VM still gets its plan (an intended node) and starts.
+    const j = await synthStorm('xenopsd', 'none', [{ count: 2, memory: 700, vcpus: 1 }]);
+    checkTotals(j);
+    expect(j.summary).toMatchObject({ started: 2, failed: 0 });
+    expect(j.vms.every((v) => v.intended_node !== null)).toBe(true);
   });
 
   it('--claims node against a server without per-node claims', async () => {

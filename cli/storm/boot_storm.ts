@@ -34,10 +34,15 @@ export class StormError extends Error {
   }
 }
 
-/** What each toolstack can do: legacy xenopsd never claimed; current xenopsd always claims once placement is on; libxl's claim_mode is global. */
+/**
+ * What each toolstack can do: legacy xenopsd never claimed; current xenopsd claims per node with
+ * XenServer's libxc (node) and cannot claim at all with upstream's, where Xenctrlext's one claim
+ * stub is ENOSYS (none); it has no host-wide-only mode; libxl's claim_mode is host-wide (global).
+ */
 export function checkClaims(toolstack: Toolstack, claims: Claims): void {
   if (toolstack === 'xenopsd-legacy' && claims !== 'none') throw new StormError(`--claims ${claims}: legacy xenopsd makes no claims (use --claims none, or --toolstack xenopsd)`);
-  if (toolstack === 'xenopsd' && claims === 'none') throw new StormError('--claims none: current xenopsd always claims when NUMA placement is on (use global or node, or --toolstack xenopsd-legacy)');
+  if (toolstack === 'xenopsd' && claims === 'global')
+    throw new StormError('--claims global: current xenopsd claims per node with XenServer\'s libxc (--claims node; host-wide only as its fallback) and cannot claim with upstream libxc (--claims none)');
   if (toolstack === 'libxl' && claims === 'node') throw new StormError('--claims node: libxl has no per-node claim (claim_mode is host-wide: use --claims global or none)');
 }
 
