@@ -64,3 +64,22 @@ describe('xenemu numa', () => {
     expect(c.stderr()).toMatch(/^xenemu numa: .*no xenemu server at 127\.0\.0\.1:1/);
   });
 });
+
+describe('xenemu numa when reading the host fails', () => {
+  const h = useHost('2node');
+
+  it('a failure after connecting is a clear error and exit 1, not a crash', async () => {
+    const real = h.xen.hypercall.bind(h.xen);
+    h.xen.hypercall = () => {
+      throw new Error('injected fault');
+    };
+    try {
+      const c = capture();
+      expect(await numaMain({ address: h.address }, c.out)).toBe(1);
+      expect(c.stdout()).toBe('');
+      expect(c.stderr()).toMatch(/^xenemu numa: reading the host failed: .+\n$/);
+    } finally {
+      h.xen.hypercall = real;
+    }
+  });
+});

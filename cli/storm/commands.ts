@@ -154,6 +154,10 @@ export async function numaMain(o: { address?: string; json?: boolean }, out: Out
     const h = await readHostState(xch, xsh);
     out.stdout(o.json === true ? JSON.stringify(numaJson(h), null, 2) + '\n' : numaText(h));
     return 0;
+  } catch (e) {
+    // e.g. the server went away, or a domain vanished between the listing and its page query
+    out.stderr(`xenemu numa: reading the host failed: ${(e as Error).message}\n`);
+    return 1;
   } finally {
     if (xsh !== null) xs_close(xsh);
     xc_interface_close(xch);
