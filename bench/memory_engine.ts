@@ -9,7 +9,8 @@ import type { xen_domctl } from '../hypervisor/public/domctl.js';
 import type { xen_memory_op } from '../hypervisor/public/memory.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import { Xen } from '../hypervisor/xen.js';
-import type { xen_domctl_createdomain } from '../proto/public/domctl.js';
+import { XEN_DOMCTL_CDF } from '../proto/public/domctl.js';
+import { createdomainConfig } from '../test/memory_sim.js';
 
 const DOMCTL_V = 0x18; // XEN_DOMCTL_INTERFACE_VERSION
 const DOMID_ANY = 0x7ff5;
@@ -43,22 +44,7 @@ export type Order = (typeof ORDERS)[number];
 export type Pattern = 'build' | 'cycle';
 
 /** xen_domctl_createdomain as `xl create` sends it for an HVM guest with HAP, one vCPU. */
-const HVM_CONFIG: xen_domctl_createdomain = {
-  ssidref: 0,
-  handle: new Uint8Array(16),
-  flags: 3, // XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap
-  iommu_opts: 0,
-  max_vcpus: 1,
-  max_evtchn_port: 0,
-  max_grant_frames: -1,
-  max_maptrack_frames: -1,
-  grant_opts: 0,
-  altp2m_opts: 0,
-  altp2m_nr: 0,
-  vmtrace_size: 0,
-  cpupool_id: 0,
-  arch: { emulation_flags: 0, misc_flags: 0 },
-};
+const HVM_CONFIG = createdomainConfig(XEN_DOMCTL_CDF.hvm | XEN_DOMCTL_CDF.hap, 1);
 
 export function bootHost(preset: string): Xen {
   const topology = presetTopology(preset);

@@ -311,7 +311,8 @@ function fail(invariant: string, detail: string): never {
 // ---------------------------------------------------------------------------------------------
 // Small helpers over the engine's state (read only)
 
-const config = (flags: number, max_vcpus: number): xen_domctl_createdomain => ({
+/** xen_domctl_createdomain as a toolstack sends it: `flags`, `max_vcpus`, every limit at its default. */
+export const createdomainConfig = (flags: number, max_vcpus: number): xen_domctl_createdomain => ({
   ssidref: 0,
   handle: new Uint8Array(16),
   flags,
@@ -851,7 +852,7 @@ export class Sim {
 
   private execCreate(op: Extract<SimOp, { kind: 'create' }>, before: Map<number, DomSnap>): Set<number> {
     const xen = this.xen;
-    const c = domctl(XEN_DOMCTL.createdomain, op.domid, { kind: 'createdomain', op: config(op.flags, op.max_vcpus) });
+    const c = domctl(XEN_DOMCTL.createdomain, op.domid, { kind: 'createdomain', op: createdomainConfig(op.flags, op.max_vcpus) });
     const rc = this.call(op.caller, c);
     this.note('create', rc);
     const priv = xen.domain(domid(op.caller))!.is_privileged;
