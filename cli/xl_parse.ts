@@ -6,13 +6,13 @@ import { libxl_bitmap_reset, libxl_bitmap_set, libxl_bitmap_set_any, libxl_bitma
 /** A parse failure, carrying xl's message. */
 export class CpurangeError extends Error {}
 
-const ULONG_MAX = (1n << 64n) - 1n;
+export const ULONG_MAX = (1n << 64n) - 1n;
 
 /**
  * strtoul(s, &endptr, 10): leading white space, an optional sign (a '-' negates modulo 2^64),
  * decimal digits; saturates at ULONG_MAX. Without digits the value is 0 and nothing is consumed.
  */
-function strtoul10(s: string): { value: bigint; rest: string } {
+export function strtoul10(s: string): { value: bigint; rest: string } {
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(s);
   if (m === null) return { value: 0n, rest: s };
   let v = BigInt(m[2]!);

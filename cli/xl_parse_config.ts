@@ -26,7 +26,7 @@ import {
   type XLU_ConfigList,
 } from '../libxlutil/libxlu_cfg.js';
 import { XlExit, type XlGlobalConfig } from './xl_conf.js';
-import { CpurangeError, parse_cpurange } from './xl_parse.js';
+import { CpurangeError, parse_cpurange, strtoul10, ULONG_MAX } from './xl_parse.js';
 
 /** xenemu bound on vcpus/maxvcpus for the bitmaps xl allocates (libxl then allows 128 for HVM). */
 export const XL_MAX_VCPUS = 4096;
@@ -36,8 +36,6 @@ export const XL_MAX_VNUMA_RANGE = 1 << 20;
 /** xenemu bound on the MiB keys (memory, maxmem, shadow_memory, videoram): libxl's KiB fields
  *  are doubles here, exact below 2^53; C's l * 1024 wraps into a uint64 instead. */
 export const XL_MAX_MEMORY_MB = 2 ** 43 - 1;
-
-const ULONG_MAX = (1n << 64n) - 1n;
 
 export interface ParseConfigOpts {
   stderr: (s: string) => void;
@@ -62,29 +60,19 @@ function mib_to_kib(stderr: (s: string) => void, key: string, l: number): number
   return l * 1024;
 }
 
-/** strtoul(s, &end, 10): value modulo 2^64 (a leading '-' negates), saturating at ULONG_MAX; rest after the number. */
-function strtoul10(s: string): { value: bigint; used: number } {
-  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(s);
-  if (m === null) return { value: 0n, used: 0 };
-  let v = BigInt(m[2]!);
-  if (v > ULONG_MAX) v = ULONG_MAX;
-  else if (m[1] === '-') v = BigInt.asUintN(64, -v);
-  return { value: v, used: m[0].length };
-}
-
 /** Port of parse_ulong: "xl: failed to convert \"%s\" to number" when no digits or ULONG_MAX. */
 function parse_ulong(str: string, stderr: (s: string) => void): bigint {
   const r = strtoul10(str);
-  if (r.used === 0 || r.value === ULONG_MAX) die(stderr, `xl: failed to convert "${str}" to number\n`, 1);
+  if (r.rest === str || r.value === ULONG_MAX) die(stderr, `xl: failed to convert "${str}" to number\n`, 1);
   return r.value;
 }
 
 /** parse_range as parse_vnuma_config uses it: the bounds it leaves behind, whatever it returns. */
 function parse_range_values(str: string): [bigint, bigint] {
   const a = strtoul10(str);
-  if (a.used === 0 || a.value === ULONG_MAX) return [a.value, a.value];
-  if (str[a.used] === '-') {
-    const b = strtoul10(str.slice(a.used + 1));
+  if (a.rest === str || a.value === ULONG_MAX) return [a.value, a.value];
+  if (a.rest.startsWith('-')) {
+    const b = strtoul10(a.rest.slice(1));
     return [a.value, b.value];
   }
   return [a.value, a.value];
