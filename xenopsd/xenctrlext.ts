@@ -4,6 +4,7 @@ import {
   XC_NUMA_NO_NODE,
   XenError,
   isXenError,
+  xc_cpumap_setcpu,
   xc_cputopoinfo,
   xc_domain_claim_pages_node,
   xc_domain_numa_get_node_pages,
@@ -247,31 +248,31 @@ export async function domain_numa_state(h: XenctrlextHandle, domid: number): Pro
 async function cpumapOf(h: XenctrlextHandle, mask: readonly boolean[]): Promise<Uint8Array> {
   const map = new Uint8Array(await xc_get_cpumap_size(h.xch));
   mask.forEach((on, i) => {
-    if (on && i < map.length * 8) map[i >> 3]! |= 1 << (i & 7);
+    if (on) xc_cpumap_setcpu(i, map);
   });
   return map;
 }
 
-/** Port of Xenctrlext.vcpu_setaffinity_hard: a libxc failure is raised. */
-export async function vcpu_setaffinity_hard(h: XenctrlextHandle, domid: number, vcpu: number, mask: readonly boolean[]): Promise<void> {
+/** The bare vcpu_setaffinity external (stub_xenctrlext_vcpu_setaffinity_{hard,soft}): a libxc failure is raised as Unix_error. */
+async function vcpu_setaffinity_raising(h: XenctrlextHandle, domid: number, vcpu: number, mask: readonly boolean[], flags: number): Promise<void> {
   const map = await cpumapOf(h, mask);
+  const [hard, soft] = flags === XEN_VCPUAFFINITY.HARD ? [map, null] : [null, map];
   try {
-    await xc_vcpu_setaffinity(h.xch, domid, vcpu, map, null, XEN_VCPUAFFINITY.HARD);
+    await xc_vcpu_setaffinity(h.xch, domid, vcpu, hard, soft, flags);
   } catch (e) {
     if (isXenError(e)) throw new Unix_error(e.code, e.fn);
     throw e;
   }
 }
 
+/** Port of Xenctrlext.vcpu_setaffinity_hard: a libxc failure is raised. */
+export function vcpu_setaffinity_hard(h: XenctrlextHandle, domid: number, vcpu: number, mask: readonly boolean[]): Promise<void> {
+  return vcpu_setaffinity_raising(h, domid, vcpu, mask, XEN_VCPUAFFINITY.HARD);
+}
+
 /** Port of the legacy Xenctrlext.vcpu_setaffinity_soft (a810aeb2^): the bare external, so a libxc failure is raised as the hard one's. */
-export async function vcpu_setaffinity_soft_legacy(h: XenctrlextHandle, domid: number, vcpu: number, mask: readonly boolean[]): Promise<void> {
-  const map = await cpumapOf(h, mask);
-  try {
-    await xc_vcpu_setaffinity(h.xch, domid, vcpu, null, map, XEN_VCPUAFFINITY.SOFT);
-  } catch (e) {
-    if (isXenError(e)) throw new Unix_error(e.code, e.fn);
-    throw e;
-  }
+export function vcpu_setaffinity_soft_legacy(h: XenctrlextHandle, domid: number, vcpu: number, mask: readonly boolean[]): Promise<void> {
+  return vcpu_setaffinity_raising(h, domid, vcpu, mask, XEN_VCPUAFFINITY.SOFT);
 }
 
 /** Port of Xenctrlext.vcpu_setaffinity_soft: wrapped, so a failure is only a warning (handle_outcome). */
