@@ -104,7 +104,8 @@ export function summarize(rows: readonly VmRow[]): Summary {
   };
 }
 
-const mib = (pages: number): string => (pages / 256).toFixed(pages % 256 === 0 ? 0 : 1);
+/** Pages as MiB: whole numbers bare, else one decimal. */
+export const mib = (pages: number): string => (pages / 256).toFixed(pages % 256 === 0 ? 0 : 1);
 
 function table(header: string[], rows: string[][]): string {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

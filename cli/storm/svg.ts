@@ -1,6 +1,7 @@
 // The locality picture: one horizontal bar per NUMA node, its memory stacked by domain, pages
 // spilled off a VM's intended node hatched, free memory grey, with a legend. Pure: data in, text out.
 // Every segment carries data-* attributes (node, domid, pages, spilled) so it can be checked.
+import { mib } from './report.js';
 
 export interface SvgNode {
   node: number;
@@ -33,14 +34,12 @@ const GAP = 18;
 const LEGEND_COLS = 6;
 const LEGEND_ROW = 18;
 
-export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A distinct hue per VM (golden-angle steps), stable for a given index. */
-export function colourOf(index: number): string {
+function colourOf(index: number): string {
   return `hsl(${Math.round((index * 137.508) % 360)}, 62%, 58%)`;
 }
-
-const mib = (pages: number): string => `${(pages / 256).toFixed(pages % 256 === 0 ? 0 : 1)} MiB`;
 
 /** The SVG document. Segment widths are proportional to pages over the node's size. */
 export function renderSvg(input: SvgInput): string {
@@ -69,7 +68,7 @@ export function renderSvg(input: SvgInput): string {
       if (pages <= 0) continue;
       const w = pages * scale;
       const spilled = d.intended_node !== null && d.intended_node !== n.node;
-      const tip = `${d.name} (domid ${d.domid}): ${mib(pages)} on node ${n.node}${spilled ? `, spilled off node ${d.intended_node}` : ''}`;
+      const tip = `${d.name} (domid ${d.domid}): ${mib(pages)} MiB on node ${n.node}${spilled ? `, spilled off node ${d.intended_node}` : ''}`;
       out.push(
         `<rect class="seg${spilled ? ' spilled' : ''}" data-node="${n.node}" data-domid="${d.domid}" data-pages="${pages}" data-spilled="${spilled ? 1 : 0}" x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${BAR_H}" fill="${fill(d)}" stroke="#fff" stroke-width="0.5"><title>${esc(tip)}</title></rect>`,
       );
@@ -77,7 +76,7 @@ export function renderSvg(input: SvgInput): string {
       x += w;
     }
     const freeW = n.free_pages * scale;
-    out.push(`<rect class="free" data-node="${n.node}" data-pages="${n.free_pages}" x="${x.toFixed(2)}" y="${y}" width="${freeW.toFixed(2)}" height="${BAR_H}" fill="#ddd"><title>free: ${mib(n.free_pages)}</title></rect>`);
+    out.push(`<rect class="free" data-node="${n.node}" data-pages="${n.free_pages}" x="${x.toFixed(2)}" y="${y}" width="${freeW.toFixed(2)}" height="${BAR_H}" fill="#ddd"><title>free: ${mib(n.free_pages)} MiB</title></rect>`);
     out.push(`<text x="${LABEL_W + BAR_W + 6}" y="${y + BAR_H / 2 + 4}" fill="#444" font-size="10">${Math.round(((n.size_pages - n.free_pages) / Math.max(1, n.size_pages)) * 100)}%</text>`);
     out.push('</g>');
   }
