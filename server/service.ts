@@ -4,8 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CONTINUATION } from '../hypervisor/continuation.js';
 import type { Hypercall } from '../hypervisor/hypercall.js';
-import { domid, type DomId } from '../hypervisor/ids.js';
-import { CALLER_METADATA_KEY } from '../proto/endpoint.js';
+import type { DomId } from '../hypervisor/ids.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import type { Xen } from '../hypervisor/xen.js';
 import type { HypervisorHandlers } from '../proto/generated/xen/Hypervisor.js';
@@ -20,27 +19,12 @@ import { entriesIn, entryIn, entryOut } from './codec_multicall.js';
 import { sysctlIn, sysctlOut } from './codec_sysctl.js';
 import { versionIn, versionOut } from './codec_version.js';
 import { UNDECODABLE, type Undecodable } from './tolerant_service.js';
-
-/** A request whose bytes did not decode; the handler answers INVALID_ARGUMENT. */
-
-/** A caller claim that names no domain. */
-class UnknownCaller extends Error {}
+import { callerOf, UnknownCaller } from './caller.js';
 
 function statusOf(e: unknown): Partial<grpc.StatusObject> {
   if (e instanceof Malformed) return { code: grpc.status.INVALID_ARGUMENT, details: e.message };
   if (e instanceof UnknownCaller) return { code: grpc.status.UNAUTHENTICATED, details: e.message };
   return { code: grpc.status.INTERNAL, details: `xenemu internal error: ${(e as Error).message ?? String(e)}` };
-}
-
-/** Every request is made as a domain: the one its metadata names, else the control domain. */
-function callerOf(xen: Xen, md: grpc.Metadata): DomId {
-  const values = md.get(CALLER_METADATA_KEY);
-  if (values.length === 0) return xen.control_domain().domain_id;
-  const text = String(values[0]);
-  if (values.length > 1 || !/^\d{1,5}$/.test(text)) throw new UnknownCaller(`${CALLER_METADATA_KEY} must be one decimal domid, got '${text.slice(0, 16)}'`);
-  const d = xen.domain(domid(Number(text)));
-  if (d === undefined) throw new UnknownCaller(`${CALLER_METADATA_KEY}: there is no domain ${text}`);
-  return d.domain_id;
 }
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;

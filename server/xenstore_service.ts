@@ -1,18 +1,16 @@
 // The Xenstore gRPC service: decode, range-check, hand the message to xenstored, encode.
 // Nothing here knows xenstore semantics; that all lives in xenstored/.
 import * as grpc from '@grpc/grpc-js';
-import { domid } from '../hypervisor/ids.js';
 import type { Xen } from '../hypervisor/xen.js';
-import { CALLER_METADATA_KEY } from '../proto/endpoint.js';
 import type { XenstoreHandlers } from '../proto/generated/xen/Xenstore.js';
 import type { xs_connection_event } from '../proto/generated/xen/xs_connection_event.js';
 import type { xsd_sockmsg, xsd_sockmsg__Output } from '../proto/generated/xen/xsd_sockmsg.js';
 import type { Connection, Xenstored } from '../xenstored/xenstored_core.js';
 import { XENSTORE_PAYLOAD_MAX, XS } from '../xenstored/xs_wire.js';
 import { UNDECODABLE, type Undecodable } from './tolerant_service.js';
+import { callerOf, UnknownCaller } from './caller.js';
 
 export const XENSTORE_SERVICE = 'xen.Xenstore';
-
 
 /** A request the transport refuses, with its gRPC status. */
 class Refused extends Error {
@@ -21,17 +19,6 @@ class Refused extends Error {
     super(message);
     this.code = code;
   }
-}
-
-/** The calling domain, as the Hypervisor service reads it (service.ts callerOf). */
-function callerOf(xen: Xen, md: grpc.Metadata): number {
-  const values = md.get(CALLER_METADATA_KEY);
-  if (values.length === 0) return xen.control_domain().domain_id;
-  const text = String(values[0]);
-  if (values.length > 1 || !/^\d{1,5}$/.test(text)) throw new Refused(grpc.status.UNAUTHENTICATED, `${CALLER_METADATA_KEY} must be one decimal domid, got '${text.slice(0, 16)}'`);
-  const d = xen.domain(domid(Number(text)));
-  if (d === undefined) throw new Refused(grpc.status.UNAUTHENTICATED, `${CALLER_METADATA_KEY}: there is no domain ${text}`);
-  return d.domain_id;
 }
 
 const U32_MAX = 0xffff_ffff;
@@ -54,8 +41,11 @@ export interface XenstoreServiceHandle {
 export function xenstoreHandlers(xen: Xen, xenstored: Xenstored): XenstoreServiceHandle {
   const streams = new Set<grpc.ServerWritableStream<unknown, xs_connection_event>>();
 
-  const statusOf = (e: unknown): Partial<grpc.StatusObject> =>
-    e instanceof Refused ? { code: e.code, details: e.message } : { code: grpc.status.INTERNAL, details: `xenemu internal error: ${(e as Error).message ?? String(e)}` };
+  const statusOf = (e: unknown): Partial<grpc.StatusObject> => {
+    if (e instanceof Refused) return { code: e.code, details: e.message };
+    if (e instanceof UnknownCaller) return { code: grpc.status.UNAUTHENTICATED, details: e.message };
+    return { code: grpc.status.INTERNAL, details: `xenemu internal error: ${(e as Error).message ?? String(e)}` };
+  };
 
   const handlers: XenstoreHandlers = {
     open: (call) => {
