@@ -70,11 +70,11 @@ export function pfn_to_zone(mfn: number): number {
 /** bits_to_zone(b) = max(b - PAGE_SHIFT, 1). */
 export const bits_to_zone = (bits: number): number => Math.max(bits - 12, 1);
 
-/** A free block; `off` is its head frame's offset from its node's lowest frame, so that the
- *  hot arithmetic stays on small integers even on a 16 TiB host (frames pass 2^30 there). */
 /** Most unlinked block objects kept for reuse (a split chain is at most MAX_ORDER long). */
 const POOL_MAX = 64;
 
+/** A free block; `off` is its head frame's offset from its node's lowest frame, so that the
+ *  hot arithmetic stays on small integers even on a 16 TiB host (frames pass 2^30 there). */
 interface FreeBlock {
   off: number;
   order: number;
@@ -123,18 +123,17 @@ export class Heap {
   /** Pages scrubbed inline by allocations, and by the idle scrubber (statistics). */
   scrubbed_inline_pages = 0;
   scrubbed_idle_pages = 0;
-  /** heap(node, zone, order), flat; created on first use. */
   /** heap(node, zone, order) as lists[node][zone * (MAX_ORDER + 1) + order], allocated for the
    *  nodes that have memory (a flat 50 k-slot array would be a slow dictionary to V8). */
   private readonly lists: FreeList[][];
   /** Each node's lowest frame, and that frame modulo 2^MAX_ORDER (for buddy parity). */
   private readonly nodeBase: number[];
   private readonly nodeBaseMod: number[];
-  /** Free blocks by head MFN, one index per node: a host-wide map of ~16 k blocks would be
-   *  rehashed whole each time churn crosses a capacity threshold. */
   /** Unlinked block objects for reuse: long-lived list nodes stay in the old generation, so
    *  relinking them costs no old-to-young write barriers. Read a block's fields before unlink. */
   private readonly pool: FreeBlock[] = [];
+  /** Free blocks by head offset, one index per node: a host-wide map of ~16 k blocks would be
+   *  rehashed whole each time churn crosses a capacity threshold. */
   private readonly byHead: FrameMap<FreeBlock>[] = Array.from({ length: MAX_NUMNODES }, () => new FrameMap<FreeBlock>());
 
   constructor(host: Host, o: HeapOptions = {}) {
