@@ -1,7 +1,7 @@
 // The memory part of XenServer's xenguest HVM build (xenserver/xen.pg patches/xenguest.patch,
 // xenserver-next/xen xenguest: tools/xenguest/xenguest_stubs.c: stub_xc_hvm_build,
 // hvm_build_setup_mem, configure_vcpus), on xenemu's libxenguest port (xenguest/).
-import { xc_vcpu_setaffinity, type xc_interface } from '../libxc/xenctrl.js';
+import { xc_cpumap_setcpu, xc_vcpu_setaffinity, type xc_interface } from '../libxc/xenctrl.js';
 import { XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
 import { XENMEMF_exact_node } from '../proto/public/xenmem_flags.js';
 import { alloc_magic_pages_hvm } from '../xenguest/alloc_magic_pages_hvm.js';
@@ -9,10 +9,10 @@ import { meminit_hvm } from '../xenguest/meminit_hvm.js';
 import { xc_dom_image_init, type xc_dom_image } from '../xenguest/xc_dom.js';
 
 /** public/hvm/e820.h HVM_BELOW_4G_MMIO_LENGTH: the MMIO hole xenguest starts from (bytes). */
-export const HVM_BELOW_4G_MMIO_LENGTH = 0x10000000;
+const HVM_BELOW_4G_MMIO_LENGTH = 0x10000000;
 const FOUR_GIB = 2 ** 32;
 /** Bound: the largest guest xenemu hosts (16 TiB), in MiB. */
-export const MAX_GUEST_MIB = 16 * 1024 * 1024;
+const MAX_GUEST_MIB = 16 * 1024 * 1024;
 
 /**
  * What xenguest does with `-mem_pnode N`. The public xenserver-next branch parses and ignores
@@ -31,15 +31,8 @@ export interface HvmBuildArgs {
   vcpu_affinity: readonly string[];
 }
 
-/** The guest layout hvm_build_setup_mem computes (bytes, pages). */
-export interface HvmLayout {
-  total_pages: number;
-  target_pages: number;
-  lowmem_end: number;
-  highmem_end: number;
-  mmio_start: number;
-  mmio_size: number;
-}
+/** The xc_dom_image layout fields hvm_build_setup_mem computes (bytes, pages). */
+type HvmLayout = Pick<xc_dom_image, 'total_pages' | 'target_pages' | 'lowmem_end' | 'highmem_end' | 'mmio_start' | 'mmio_size'>;
 
 /**
  * Port of hvm_build_setup_mem without pass-through devices or RMRRs: target = start << 8 pages,
@@ -64,7 +57,7 @@ export function hvm_build_setup_mem(max_mib: number, start_mib: number): HvmLayo
 async function configure_vcpus(xch: xc_interface, domid: number, affinity: readonly string[], cpumap_bytes: number): Promise<void> {
   for (const [vcpu, s] of affinity.entries()) {
     const map = new Uint8Array(cpumap_bytes);
-    for (let j = 0; j < Math.min(s.length, cpumap_bytes * 8); j++) if (s[j] === '1') map[j >> 3]! |= 1 << (j & 7);
+    for (let j = 0; j < Math.min(s.length, cpumap_bytes * 8); j++) if (s[j] === '1') xc_cpumap_setcpu(j, map);
     await xc_vcpu_setaffinity(xch, domid, vcpu, map, null, XEN_VCPUAFFINITY.HARD);
   }
 }
