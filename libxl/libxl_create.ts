@@ -18,6 +18,7 @@ import {
   RANDOM_DOMID,
   libxl_defbool_setdefault,
   libxl_defbool_val,
+  libxl_domain_type_to_string,
   type libxl_domain_config,
   type libxl_domain_type,
   type libxl_logger,
@@ -50,20 +51,6 @@ const U64_MAX = 0xffffffffffffffffn;
 const u64kb = (v: number): bigint => (v === LIBXL_MEMKB_DEFAULT ? U64_MAX : BigInt(v));
 
 export const libxl_domid_valid_guest = (domid: number): boolean => domid > 0 && domid < DOMID_FIRST_RESERVED;
-
-/** libxl_domain_type_to_string. */
-export function libxl_domain_type_to_string(t: libxl_domain_type): string {
-  switch (t) {
-    case LIBXL_DOMAIN_TYPE.HVM:
-      return 'hvm';
-    case LIBXL_DOMAIN_TYPE.PV:
-      return 'pv';
-    case LIBXL_DOMAIN_TYPE.PVH:
-      return 'pvh';
-    default:
-      return 'invalid';
-  }
-}
 
 /**
  * Port of libxl__get_required_paging_memory: 4 * (256 * vcpus + ((type != PV) + !hap) *

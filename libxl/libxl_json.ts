@@ -9,7 +9,8 @@
 // vnc/sdl/spice/rdm, arch_arm, arch_x86, xenstore_quota), written with their IDL defaults,
 // and the on_* actions xl always sets that differ from their init_val (destroy). The xenemu
 // extension b_info.numa_placement_policy is written after numa_placement when not 'libxl'.
-import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, type libxl_defbool, type libxl_domain_config } from './libxl_types.js';
+import { libxl_uuid_fmt } from './libxl_domain.js';
+import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, libxl_domain_type_to_string, type libxl_defbool, type libxl_domain_config } from './libxl_types.js';
 import { libxl_bitmap_test, type libxl_bitmap } from './libxl_utils.js';
 
 type J = { t: 'map'; e: [string, J][] } | { t: 'array'; v: J[] } | { t: 'string'; s: string } | { t: 'raw'; s: string };
@@ -81,18 +82,13 @@ const array = (v: J[]): J | null => (v.length === 0 ? null : { t: 'array', v });
 const grant = (n: number): J | null => (n === -1 || n === 0xffffffff ? null : int(n));
 
 /** libxl_uuid_gen_json: LIBXL_UUID_FMT; the nil UUID omitted. */
-function uuid(u: Uint8Array): J | null {
-  if (u.every((x) => x === 0)) return null;
-  const h = [...u].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return str(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
-}
+const uuid = (u: Uint8Array): J | null => (u.every((x) => x === 0) ? null : str(libxl_uuid_fmt(u)));
 
 function kvlist(m: Map<string, string>): J | null {
   if (m.size === 0) return null;
   return { t: 'map', e: [...m].map(([k, v]) => [k, str(v)]) };
 }
 
-const TYPE_NAMES: Record<number, string> = { [LIBXL_DOMAIN_TYPE.INVALID]: 'invalid', [LIBXL_DOMAIN_TYPE.HVM]: 'hvm', [LIBXL_DOMAIN_TYPE.PV]: 'pv', [LIBXL_DOMAIN_TYPE.PVH]: 'pvh' };
 const VGA_NAMES: Record<number, string> = {
   [LIBXL_VGA_INTERFACE_TYPE.UNKNOWN]: 'unknown',
   [LIBXL_VGA_INTERFACE_TYPE.CIRRUS]: 'cirrus',
@@ -113,7 +109,7 @@ export function libxl_domain_config_to_json(d: libxl_domain_config, extras: libx
   const c = d.c_info;
   const b = d.b_info;
   const cinfo = new Struct()
-    .add('type', c.type === LIBXL_DOMAIN_TYPE.INVALID ? null : str(TYPE_NAMES[c.type]!))
+    .add('type', c.type === LIBXL_DOMAIN_TYPE.INVALID ? null : str(libxl_domain_type_to_string(c.type)))
     .add('hap', defbool(c.hap))
     .add('oos', defbool(c.oos))
     .add('name', string(c.name))
@@ -143,7 +139,7 @@ export function libxl_domain_config_to_json(d: libxl_domain_config, extras: libx
       .add('spice', empty())
       .add('rdm', empty());
   }
-  const unionKey = c.type === LIBXL_DOMAIN_TYPE.INVALID ? 'type.invalid' : `type.${TYPE_NAMES[c.type]!}`;
+  const unionKey = `type.${libxl_domain_type_to_string(c.type)}`;
   const binfo = new Struct()
     .add('max_vcpus', nonzero(b.max_vcpus))
     .add('avail_vcpus', bitmap(b.avail_vcpus))

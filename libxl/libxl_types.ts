@@ -37,6 +37,19 @@ export const RANDOM_DOMID = INVALID_DOMID - 1;
 /** libxl_domain_type. */
 export const LIBXL_DOMAIN_TYPE = { INVALID: -1, HVM: 1, PV: 2, PVH: 3 } as const;
 export type libxl_domain_type = (typeof LIBXL_DOMAIN_TYPE)[keyof typeof LIBXL_DOMAIN_TYPE];
+/** libxl_domain_type_to_string (generated from the IDL with the enum). */
+export function libxl_domain_type_to_string(t: libxl_domain_type): string {
+  switch (t) {
+    case LIBXL_DOMAIN_TYPE.HVM:
+      return 'hvm';
+    case LIBXL_DOMAIN_TYPE.PV:
+      return 'pv';
+    case LIBXL_DOMAIN_TYPE.PVH:
+      return 'pvh';
+    default:
+      return 'invalid';
+  }
+}
 
 /** libxl_vga_interface_type. */
 export const LIBXL_VGA_INTERFACE_TYPE = { UNKNOWN: 0, CIRRUS: 1, STD: 2, NONE: 3, QXL: 4 } as const;
