@@ -2,12 +2,11 @@
 import type { Xen } from './xen.js';
 import { cpuid, nodeid } from './ids.js';
 import { domain_node_pages } from './domain.js';
-import { NUMA_NO_NODE } from './numa.js';
+import { MAX_NUMNODES, NUMA_NO_NODE } from './numa.js';
 import type { VnumaInfo } from './vnuma.js';
 import { dump_domains } from './keyhandler_domains.js';
-import { MAX_NUMNODES } from './numa.js';
 
-/** Port of dump_numa (xen/common/numa.c), the 'u' key, without the vNUMA part (no vNUMA yet). */
+/** Port of dump_numa (xen/common/numa.c), the 'u' key, with the vNUMA of each domain that has one. */
 function dump_numa(xen: Xen): void {
   const h = xen.host;
   const p = (s: string): void => xen.console.printk(`${s}\n`);
@@ -24,7 +23,7 @@ function dump_numa(xen: Xen): void {
     let last = first;
     while (i + 1 < cpus.length && cpus[i + 1] === last + 1 && h.cpu_to_node(cpuid(last + 1)) === node) last = cpus[++i]!;
     i++;
-    const nodeText = node === 0xff ? -1 : node;
+    const nodeText = node === NUMA_NO_NODE ? -1 : node;
     p(first === last ? `CPU${first} -> NODE${nodeText}` : `CPU${first}...${last} -> NODE${nodeText}`);
   }
   p('Memory location of each domain:');
