@@ -12,7 +12,6 @@ export const MAX_MODEL_VCPUS = 1 << 20;
 export const MAX_SHADOW_MULTIPLIER = 1000;
 
 export const BYTES_PER_PAGE = 4096;
-export const BYTES_PER_MIB = 1 << 20;
 export const PAGES_PER_MIB = 256;
 
 /** Port of divide_rounding_up (memory.ml). */

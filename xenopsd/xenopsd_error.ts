@@ -41,7 +41,3 @@ export class Domain_build_failed extends XenopsError {
     super('Domain_build_failed', reason);
   }
 }
-
-export function isXenopsError(e: unknown, kind?: XenopsError['kind']): e is XenopsError {
-  return e instanceof XenopsError && (kind === undefined || e.kind === kind);
-}
