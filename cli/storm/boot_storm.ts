@@ -6,7 +6,7 @@ import { libxl_ctx_alloc, libxl_ctx_free, type libxl_ctx } from '../../libxl/lib
 import { libxl_domain_create_new } from '../../libxl/libxl_create.js';
 import { libxl_domain_destroy } from '../../libxl/libxl_domain.js';
 import { LIBXL_DOMAIN_TYPE, libxl_domain_config_init, type libxl_domain_config } from '../../libxl/libxl_types.js';
-import { libxl_bitmap_alloc, libxl_bitmap_set } from '../../libxl/libxl_utils.js';
+import { libxl_bitmap_alloc, libxl_bitmap_set, libxl_bitmap_test, type libxl_bitmap } from '../../libxl/libxl_utils.js';
 import { isXenError, xc_domain_claim_pages_node, xc_domain_destroy, xc_interface_close, xc_interface_open, type xc_interface } from '../../libxc/xenctrl.js';
 import { xs_close, xs_open, xs_write, XBT_NULL, type xs_handle } from '../../libxenstore/xs.js';
 import type { HypervisorClient } from '../../proto/generated/xen/Hypervisor.js';
@@ -190,9 +190,8 @@ function libxlConfig(vm: VmSpec, claims: Claims): libxl_domain_config {
 }
 
 /** The one node set in a nodemap, or null. */
-function singleNode(map: { size: number; map: Uint8Array }, nodes: number): number | null {
-  const set: number[] = [];
-  for (let n = 0; n < Math.min(nodes, map.size); n++) if ((map.map[n >> 3]! & (1 << (n & 7))) !== 0) set.push(n);
+function singleNode(map: libxl_bitmap, nodes: number): number | null {
+  const set = Array.from({ length: nodes }, (_, n) => n).filter((n) => libxl_bitmap_test(map, n));
   return set.length === 1 ? set[0]! : null;
 }
 
@@ -278,7 +277,7 @@ export async function bootStorm(o: StormOptions & { destroy?: boolean }): Promis
       mine.add(d.domid);
       return { ...domainRow({ ...d, name: vm.name }, hostNodes, out.intended ?? d.affinity_node), memory_mib: vm.memory_mib, vcpus: vm.vcpus, error: null };
     });
-    const others = after.domains.filter((d) => !mine.has(d.domid) && (existing.has(d.domid) || d.domid === 0)).map((d) => ({ domid: d.domid, name: d.name ?? (d.domid === 0 ? 'Domain-0' : `Domain-${d.domid}`), node_pages: d.node_pages }));
+    const others = after.domains.filter((d) => !mine.has(d.domid) && (existing.has(d.domid) || d.domid === 0)).map((d) => ({ domid: d.domid, name: d.name ?? `Domain-${d.domid}`, node_pages: d.node_pages }));
     if (o.destroy === true) for (const id of mine) await kit.destroy(id);
     return {
       toolstack: o.toolstack,
