@@ -2,8 +2,7 @@
 import type { DomctlPayload, xen_domctl, xen_domctl_createdomain, xen_domctl_getdomaininfo } from '../hypervisor/public/domctl.js';
 import type { xen_domctl as Wire, xen_domctl__Output as WireIn } from '../proto/generated/xen/xen_domctl.js';
 import type { xen_domctl_getdomaininfo as WireInfo } from '../proto/generated/xen/xen_domctl_getdomaininfo.js';
-import { GuestHandle } from '../hypervisor/guest_handle.js';
-import { bitmapIn, bitmapOut, handleOut, outOnly, vmemrangeIn } from './codec_handle.js';
+import { bitmapIn, bitmapOut, handleIn, handleOut, outOnly, vmemrangeIn } from './codec_handle.js';
 import { checkPayload, fail, str64, u64, u64n, width } from './codec.js';
 
 /** The union member that belongs to each XEN_DOMCTL_* command. */
@@ -79,25 +78,22 @@ function payload(w: WireIn, member: string | undefined): DomctlPayload {
     }
     case 'vnuma': {
       const v = w.vnuma;
-      const u32s = (h: { buf: number[] } | null | undefined): GuestHandle<number> => (h === null || h === undefined ? GuestHandle.null() : new GuestHandle([...h.buf]));
+      const u32 = (x: number): number => x;
       return {
         kind: 'vnuma',
         op: {
           nr_vnodes: v?.nr_vnodes ?? 0, nr_vmemranges: v?.nr_vmemranges ?? 0, nr_vcpus: v?.nr_vcpus ?? 0, pad: v?.pad ?? 0,
-          vdistance: u32s(v?.vdistance), vcpu_to_vnode: u32s(v?.vcpu_to_vnode), vnode_to_pnode: u32s(v?.vnode_to_pnode),
-          vmemrange: v?.vmemrange === null || v?.vmemrange === undefined ? GuestHandle.null() : new GuestHandle(v.vmemrange.buf.map(vmemrangeIn)),
+          vdistance: handleIn(v?.vdistance, u32), vcpu_to_vnode: handleIn(v?.vcpu_to_vnode, u32), vnode_to_pnode: handleIn(v?.vnode_to_pnode, u32),
+          vmemrange: handleIn(v?.vmemrange, vmemrangeIn),
         },
       };
     }
     case 'claim_memory': {
       const c = w.claim_memory;
-      const set = c?.claim_set;
       return {
         kind: 'claim_memory',
         op: {
-          claim_set: set === null || set === undefined
-            ? GuestHandle.null()
-            : new GuestHandle(set.buf.map((e, i) => ({ pages: u64n(e.pages, `claim_set[${i}].pages`), target: e.target, cmd: e.cmd }))),
+          claim_set: handleIn(c?.claim_set, (e, i) => ({ pages: u64n(e.pages, `claim_set[${i}].pages`), target: e.target, cmd: e.cmd })),
           nr_entries: c?.nr_entries ?? 0,
           mode: c?.mode ?? 0,
         },

@@ -12,6 +12,12 @@ export function outOnly<T>(h: object | null | undefined): GuestHandle<T> {
   return h === null || h === undefined ? GuestHandle.null<T>() : new GuestHandle<T>([]);
 }
 
+/** An IN buffer: absent is a NULL handle, else its elements converted (conv also gets the index,
+ *  for error messages). */
+export function handleIn<W, T>(h: { buf: W[] } | null | undefined, conv: (w: W, i: number) => T): GuestHandle<T> {
+  return h === null || h === undefined ? GuestHandle.null<T>() : new GuestHandle<T>(h.buf.map(conv));
+}
+
 /** The reply side: only a buffer Xen wrote appears. */
 export function handleOut<T, W>(h: GuestHandle<T>, conv: (t: T) => W): { buf: W[] } | null {
   return h.written === null ? null : { buf: h.written.map(conv) };

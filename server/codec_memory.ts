@@ -1,10 +1,9 @@
 // xen_memory_op between the wire and the engine.
-import { GuestHandle } from '../hypervisor/guest_handle.js';
 import { MEMOP_CMD_MASK, type MemoryOpArg, type xen_memory_op } from '../hypervisor/public/memory.js';
 import type { xen_memory_op as Wire, xen_memory_op__Output as WireIn } from '../proto/generated/xen/xen_memory_op.js';
 import type { xen_memory_reservation__Output as WireRes } from '../proto/generated/xen/xen_memory_reservation.js';
 import { checkPayload, str64, u64n, width } from './codec.js';
-import { handleOut, outOnly, vmemrangeOut } from './codec_handle.js';
+import { handleIn, handleOut, outOnly, vmemrangeOut } from './codec_handle.js';
 
 /** The argument each XENMEM_* sub-op takes (by bits 0-5 of cmd); sub-ops absent take none. */
 const ARG: Record<number, NonNullable<WireIn['arg']>> = {
@@ -20,11 +19,10 @@ const ARG: Record<number, NonNullable<WireIn['arg']>> = {
 };
 
 function reservationIn(r: WireRes | null | undefined): MemoryOpArg {
-  const list = r?.extent_start;
   return {
     kind: 'reservation',
     op: {
-      extent_start: list === null || list === undefined ? GuestHandle.null() : new GuestHandle(list.buf.map((v, i) => u64n(v, `reservation.extent_start[${i}]`))),
+      extent_start: handleIn(r?.extent_start, (v, i) => u64n(v, `reservation.extent_start[${i}]`)),
       nr_extents: u64n(r?.nr_extents, 'reservation.nr_extents'),
       extent_order: r?.extent_order ?? 0,
       mem_flags: r?.mem_flags ?? 0,
