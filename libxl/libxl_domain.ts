@@ -15,7 +15,7 @@ import {
   type xc_domaininfo_t,
 } from '../libxc/xenctrl.js';
 import { XEN_DOMINF, XEN_INVALID_MAX_VCPU_ID, XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
-import { XBT_NULL, XsError, xs_read, xs_release_domain } from '../libxenstore/xs.js';
+import { XBT_NULL, xs_release_domain } from '../libxenstore/xs.js';
 import { LibxlError, xcOrFail } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 import type { libxl_logger } from './libxl_types.js';
@@ -234,13 +234,8 @@ export async function libxl_domain_get_nodeaffinity(ctx: libxl_ctx, domid: numbe
 }
 
 /** Port of libxl_domid_to_name: /local/domain/<domid>/name, null when there is none. */
-export async function libxl_domid_to_name(ctx: libxl_ctx, domid: number): Promise<string | null> {
-  try {
-    return await xs_read(ctx.xsh, XBT_NULL, `/local/domain/${domid}/name`);
-  } catch (e) {
-    if (e instanceof XsError) return null; // xs_read's NULL
-    throw e;
-  }
+export function libxl_domid_to_name(ctx: libxl_ctx, domid: number): Promise<string | null> {
+  return libxl__xs_read(ctx, XBT_NULL, `/local/domain/${domid}/name`);
 }
 
 /** Port of libxl_name_to_domid: the first listed domain with that name; ERROR_INVAL if none. */
