@@ -47,7 +47,9 @@ describe('interpose hooks', () => {
     const ctx = await libxl_ctx_alloc({ address: h.address, interpose_xc: counting('sysctl', xc), interpose_xs: counting('request', xs) });
     await libxl_get_physinfo(ctx);
     expect(xc.length).toBeGreaterThanOrEqual(1);
-    expect(xs).toEqual([]);
+    expect(xs).toEqual([]); // physinfo needs no xenstore
+    expect(await xs_read(ctx.xsh, XBT_NULL, '/local/domain/0/name')).toBe('Domain-0');
+    expect(xs).toEqual(['request']); // ctx.xsh goes through interpose_xs
     libxl_ctx_free(ctx);
   });
 });
