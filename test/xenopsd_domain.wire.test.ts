@@ -66,6 +66,16 @@ const nodesUsed = (pages: number[]): number => pages.filter((p) => p > 0).length
 
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
 
+/** make_hvm for the request, the body, then the domain destroyed whatever happened. */
+async function withDomain<T>(h: Host, x: Xenopsd, req: BuildRequest, body: (domid: number) => Promise<T>): Promise<T> {
+  const domid = await x.make_hvm(req.vcpus, req.memory);
+  try {
+    return await body(domid);
+  } finally {
+    await xc_domain_destroy(h.xch, domid);
+  }
+}
+
 async function nodePages(x: Xenopsd, domid: number): Promise<number[]> {
   const r = await domain_get_numa_info_node_pages(x.xcext, domid);
   if (!r.ok) throw new Error(`node pages: ${r.error.code}`);
@@ -111,16 +121,13 @@ describe('wait_xen_free_mem', () => {
   it('build_pre raises Not_enough_memory with the bytes it wanted, and logs the failure', async () => {
     const { x, logs } = xenopsd(h, 'current');
     const req = vm(300 * 1024, 1);
-    const domid = await x.make_hvm(1, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       const e = await x.build_pre(domid, req).catch((err: unknown) => err);
       expect(e).toBeInstanceOf(Not_enough_memory);
       expect((e as Not_enough_memory).bytes).toBe(req.memory.required_host_free_mib * MiB);
       expect(lines(logs, /Failed waiting for Xen to free/)).toEqual([{ level: 'error', line: expect.stringMatching(new RegExp(`domid = ${domid}; Failed waiting for Xen to free ${req.memory.required_host_free_mib} MiB$`)) }]);
       expect((await xc_domain_getinfo_single(h.xch, domid)).outstanding_pages).toBe(0);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('with something to scrub it polls once a second on the injected sleep, logs at 0 and powers of two, and stops at 64 s', async () => {
@@ -158,8 +165,7 @@ describe('current build_pre on 4node with XenServer node claims', () => {
   it('one VM that fits a node: single-node plan, node claim, soft affinity to the node, every page on it', async () => {
     const { x, logs } = xenopsd(h, 'current', { policy: 'Best_effort' });
     const req = vm(4096, 2);
-    const domid = await x.make_hvm(2, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       const before = await claimedBytes(x);
       const node = await x.build_pre(domid, req);
       expect(node).not.toBeNull();
@@ -180,16 +186,13 @@ describe('current build_pre on 4node with XenServer node claims', () => {
       expect(pages.reduce((a, b) => a + b, 0)).toBe(tot);
       expect(await claimedBytes(x)).toEqual(before); // meminit_hvm's out: cancels the claim
       expect(await domain_numa_state(x.xcext, domid)).toEqual({ optimised: true, nodes: 1, memory: pages.map((p) => p * 4096) });
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('-mem_pnode ignored by xenguest (the public branch): the node claim alone keeps every page on the node', async () => {
     const { x } = xenopsd(h, 'current', { policy: 'Best_effort', mem_pnode: 'ignored' });
     const req = vm(1536, 1);
-    const domid = await x.make_hvm(1, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       const n = await x.build_pre(domid, req);
       expect(n).not.toBeNull();
       const dom = await x.build(domid, req, n);
@@ -197,39 +200,31 @@ describe('current build_pre on 4node with XenServer node claims', () => {
       const pages = await nodePages(x, domid);
       expect(pages[n!]).toBe(1536 * PAGES_PER_MIB - 0x20 + 16);
       expect(nodesUsed(pages)).toBe(1);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('bad requests are refused before any hypercall, the domain unchanged', async () => {
     const { x } = xenopsd(h, 'current', { policy: 'Best_effort' });
     const req = vm(256, 1);
-    const domid = await x.make_hvm(1, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       await expect(x.build_pre(domid, { ...req, vcpus: 0 })).rejects.toThrow(/vcpus must be an integer in \[1, 128\]/);
       await expect(x.build_pre(domid, { ...req, hard_affinity: [[1.5]] })).rejects.toThrow(/not an integer/);
       await expect(x.build_pre(domid, { ...req, memory: { ...req.memory, build_claim_pages: -1 } })).rejects.toThrow(/build_claim_pages/);
       await expect(x.build(domid, req, 255)).rejects.toThrow(/-mem_pnode must be a node in \[0, 254\]/);
       const info = await xc_domain_getinfo_single(h.xch, domid);
       expect([info.tot_pages, info.outstanding_pages, info.max_vcpu_id]).toEqual([0, 0, 0xffffffff]); // no vCPUs: domain_max_vcpus never ran
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('best_effort_hard pins the vCPUs (hard affinity) to the node', async () => {
     const { x } = xenopsd(h, 'current', { policy: 'Best_effort_hard' });
     const req = vm(1024, 2);
-    const domid = await x.make_hvm(2, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       const n = await x.build_pre(domid, req);
       expect(n).not.toBeNull();
       expect((await affinity(h, domid, 1)).hard).toEqual(range(16 * n!, 16 * n! + 16));
       expect((await affinity(h, domid, 1)).soft).toEqual(range(0, 64));
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('cores: 12 vCPUs need 12 physical cores under best_effort (two nodes, no affinity) but not under prio_mem_only (one node)', async () => {
@@ -254,8 +249,7 @@ describe('current build_pre on 4node with XenServer node claims', () => {
   it('a VM too big for one node: no affinity, a global claim of build_claim_pages', async () => {
     const { x, logs } = xenopsd(h, 'current', { policy: 'Best_effort' });
     const req = vm(80 * 1024, 2);
-    const domid = await x.make_hvm(2, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       const before = await claimedBytes(x);
       expect(await x.build_pre(domid, req)).toBeNull();
       expect(await affinity(h, domid, 0)).toEqual({ hard: range(0, 64), soft: range(0, 64) });
@@ -263,54 +257,43 @@ describe('current build_pre on 4node with XenServer node claims', () => {
       expect(await claimedBytes(x)).toEqual(before); // host-wide, on no node
       expect(lines(logs, /can't fit a single NUMA node/).map((l) => l.line)).toEqual([`Domain.numa_placement: domain ${domid} can't fit a single NUMA node, falling back to default behaviour`]);
       expect(lines(logs, /global claim/).map((l) => l.line)).toEqual([`NUMAClaim domid ${domid}: global claim: ${80 * 1024 * PAGES_PER_MIB} pages`]);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('hard affinity given: the masks applied (first repeated, out-of-range CPUs dropped), NUMA skipped, no claim', async () => {
     const { x, logs } = xenopsd(h, 'current', { policy: 'Best_effort' });
     const req = vm(1024, 3, [[5, 6, 999, -1], [7]]);
-    const domid = await x.make_hvm(3, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       expect(await x.build_pre(domid, req)).toBeNull();
       expect((await affinity(h, domid, 0)).hard).toEqual([5, 6]);
       expect((await affinity(h, domid, 1)).hard).toEqual([7]);
       expect((await affinity(h, domid, 2)).hard).toEqual([5, 6]);
       expect(lines(logs, /skipping NUMA optimization/)).toEqual([{ level: 'debug', line: 'VM has hard affinity set, skipping NUMA optimization' }]);
       expect((await xc_domain_getinfo_single(h.xch, domid)).outstanding_pages).toBe(0);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('policy any: no placement, no claim, no affinity', async () => {
     const { x, logs } = xenopsd(h, 'current', { policy: 'Any' });
     const req = vm(1024, 2);
-    const domid = await x.make_hvm(2, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       expect(await x.build_pre(domid, req)).toBeNull();
       expect((await xc_domain_getinfo_single(h.xch, domid)).outstanding_pages).toBe(0);
       expect(await affinity(h, domid, 0)).toEqual({ hard: range(0, 64), soft: range(0, 64) });
       expect(lines(logs, /NUMA/)).toEqual([]);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 
   it('node claims unavailable in the stubs (ENOSYS): affinity anyway, then the global claim', async () => {
     const { x, logs } = xenopsd(h, 'current', { policy: 'Best_effort', node_claims_api: false });
     const req = vm(1024, 1);
-    const domid = await x.make_hvm(1, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       expect(await x.build_pre(domid, req)).toBeNull();
       expect((await affinity(h, domid, 0)).soft).toHaveLength(16);
       expect((await xc_domain_getinfo_single(h.xch, domid)).outstanding_pages).toBe(0); // the global claim is ENOSYS too: ignored
       expect(lines(logs, /local claim not available/).map((l) => l.line)).toEqual([`NUMAClaim domid ${domid}: local claim not available: xc_domain_claim_pages_node: Function not implemented`]);
       expect(lines(logs, /^Ignoring/)).toEqual([{ level: 'warn', line: 'Ignoring xc_domain_claim_pages_node: Function not implemented' }]);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 });
 
@@ -395,8 +378,7 @@ describe('current build_pre on an upstream host (no node claims)', () => {
   it('the node claim is EINVAL: affinity anyway, the global claim holds, xenguest gets no node', async () => {
     const { x, logs } = xenopsd(h, 'current', { policy: 'Best_effort' });
     const req = vm(2048, 1);
-    const domid = await x.make_hvm(1, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       expect(await x.build_pre(domid, req)).toBeNull();
       const soft = (await affinity(h, domid, 0)).soft;
       expect(soft).toHaveLength(16);
@@ -407,9 +389,7 @@ describe('current build_pre on an upstream host (no node claims)', () => {
       // Soft affinity alone steers the allocation (the domain's node affinity follows it).
       const pages = await nodePages(x, domid);
       expect(pages[soft[0]! >> 4]).toBe((await xc_domain_getinfo_single(h.xch, domid)).tot_pages);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 });
 
@@ -457,8 +437,7 @@ describe('legacy hard affinity (handed to xenguest through platform/vcpu/<n>/aff
   it('a mask skips NUMA placement; xenguest applies the masks (first repeated, out-of-range dropped)', async () => {
     const { x, logs } = xenopsd(h, 'legacy', { policy: 'Best_effort' });
     const req = vm(64, 2, [[3, 17]]);
-    const domid = await x.make_hvm(2, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       expect(await x.build_pre(domid, req)).toBeNull();
       expect(lines(logs, /skipping NUMA optimization/)).toHaveLength(1);
       expect(x.numa_resources()).toBeNull();
@@ -466,9 +445,7 @@ describe('legacy hard affinity (handed to xenguest through platform/vcpu/<n>/aff
       await x.build(domid, req, null);
       expect(await affinity(h, domid, 0)).toEqual({ hard: [3], soft: [0, 1, 2, 3] });
       expect((await affinity(h, domid, 1)).hard).toEqual([3]);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 });
 
@@ -529,15 +506,12 @@ describe('legacy soft affinity: the bare stub raised', () => {
   it('a failed soft-affinity call fails placement with the Unix_error (the current generation only warns)', async () => {
     const { x } = xenopsd(h, 'legacy', { policy: 'Best_effort' });
     const req = vm(64, 1);
-    const domid = await x.make_hvm(1, req.memory);
-    try {
+    await withDomain(h, x, req, async (domid) => {
       await xc_domain_max_vcpus(h.xch, domid, 1);
       // vCPU 1 does not exist in a 1-vCPU domain: Xen refuses its affinity (vCPU 0's was set first).
       await expect(x.numa_placement_legacy(domid, 2, 64 * MiB)).rejects.toThrow(Unix_error);
       expect((await affinity(h, domid, 0)).soft).toEqual([0, 1]);
-    } finally {
-      await xc_domain_destroy(h.xch, domid);
-    }
+    });
   });
 });
 
