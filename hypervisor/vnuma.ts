@@ -49,8 +49,8 @@ export interface xen_vnuma_topology_info {
 
 /** vnuma_alloc's bounds: nr_vnodes² distances in a page of u32 (so 32 vnodes), and as many
  *  vmemranges as fit a page (4096 / 24 = 170). */
-export const MAX_VNUMA_DISTANCES = 1024;
-export const MAX_VMEMRANGES = 170;
+const MAX_VNUMA_DISTANCES = 1024;
+const MAX_VMEMRANGES = 170;
 
 /**
  * Port of the XEN_DOMCTL_setvnumainfo case (vnuma_init, then vnuma_replace): checks in

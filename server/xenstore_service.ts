@@ -25,7 +25,7 @@ const U32_MAX = 0xffff_ffff;
 
 /** Watch events a slow reader may leave unread, in bytes; beyond it its connection is closed
  *  (cxenstored bounds a connection's output likewise, through its memory quota). */
-export const MAX_PENDING_EVENT_BYTES = 4 << 20;
+const MAX_PENDING_EVENT_BYTES = 4 << 20;
 
 function checkU32(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > U32_MAX) throw new Refused(grpc.status.INVALID_ARGUMENT, `${name} must be a uint32`);
