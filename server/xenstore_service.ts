@@ -6,7 +6,7 @@ import type { XenstoreHandlers } from '../proto/generated/xen/Xenstore.js';
 import type { xs_connection_event } from '../proto/generated/xen/xs_connection_event.js';
 import type { xsd_sockmsg, xsd_sockmsg__Output } from '../proto/generated/xen/xsd_sockmsg.js';
 import type { Connection, Xenstored } from '../xenstored/xenstored_core.js';
-import { XENSTORE_PAYLOAD_MAX, XS } from '../xenstored/xs_wire.js';
+import { XENSTORE_PAYLOAD_MAX, XS } from '../proto/public/xs_wire.js';
 import { UNDECODABLE, type Undecodable } from './tolerant_service.js';
 import { callerOf, UnknownCaller } from './caller.js';
 
