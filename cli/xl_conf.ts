@@ -37,6 +37,24 @@ export class XlExit extends Error {
   }
 }
 
+/** strerror(errno) for the failures reading a file can have; Node's own message otherwise. */
+const readErrorText = (e: NodeJS.ErrnoException): string => (e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EACCES' ? 'Permission denied' : e.message);
+
+/**
+ * libxl_read_file_contents as xl calls it for a config file, bounded by XLU_CFG_MAX_BYTES: the
+ * text, or xl's "Failed to read config file: <path>: <strerror>" line and the errno name.
+ */
+export function read_config_file(path: string): { data: string } | { error: string; code: string | undefined } {
+  try {
+    const buf = readFileSync(path);
+    if (buf.length > XLU_CFG_MAX_BYTES) return { error: `Failed to read config file: ${path}: ${strerror(EFBIG)}\n`, code: 'EFBIG' };
+    return { data: buf.toString('utf8') };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    return { error: `Failed to read config file: ${path}: ${readErrorText(err)}\n`, code: err.code };
+  }
+}
+
 /**
  * The xl.conf text xl reads: path from `--xl-conf`, else $XENEMU_XL_CONF, else /etc/xen/xl.conf.
  * A missing default file is silent (most machines running xenemu have no /etc/xen); a named
@@ -45,18 +63,10 @@ export class XlExit extends Error {
 export function read_global_config(flag: string | undefined, env: NodeJS.ProcessEnv, stderr: (s: string) => void): { path: string; data: string } {
   const named = flag ?? env[XL_CONF_ENV];
   const path = named ?? XL_GLOBAL_CONFIG;
-  try {
-    const buf = readFileSync(path);
-    if (buf.length > XLU_CFG_MAX_BYTES) {
-      stderr(`Failed to read config file: ${path}: ${strerror(EFBIG)}\n`);
-      return { path, data: '' };
-    }
-    return { path, data: buf.toString('utf8') };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (named !== undefined || code !== 'ENOENT') stderr(`Failed to read config file: ${path}: ${code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}\n`);
-    return { path, data: '' };
-  }
+  const r = read_config_file(path);
+  if ('data' in r) return { path, data: r.data };
+  if (named !== undefined || r.code !== 'ENOENT') stderr(r.error);
+  return { path, data: '' };
 }
 
 /** Port of parse_global_config for the keys xenemu honours; throws XlExit(1) where xl exits. */

@@ -1,5 +1,4 @@
 // `xl create`, `xl pause`, `xl unpause`, `xl destroy` (tools/xl/xl_vmcontrol.c).
-import { readFileSync } from 'node:fs';
 import type { libxl_ctx } from '../libxl/libxl.js';
 import { libxl_domain_create_new } from '../libxl/libxl_create.js';
 import { libxl_domain_destroy, libxl_domain_pause, libxl_domain_unpause } from '../libxl/libxl_domain.js';
@@ -7,8 +6,7 @@ import { LIBXL_ERROR, LibxlError } from '../libxl/libxl_error.js';
 import { libxl_domain_config_to_json } from '../libxl/libxl_json.js';
 import { LIBXL_DOMAIN_TYPE, libxl_domain_config_init, type libxl_log_level, type libxl_logger } from '../libxl/libxl_types.js';
 import { libxl_bitmap_is_full, libxl_bitmap_set_any, libxl_cpu_bitmap_alloc } from '../libxl/libxl_utils.js';
-import { XLU_CFG_MAX_BYTES } from '../libxlutil/libxlu_cfg.js';
-import { apply_global_affinity_masks, parse_global_config, read_global_config, XlExit } from './xl_conf.js';
+import { apply_global_affinity_masks, parse_global_config, read_config_file, read_global_config, XlExit } from './xl_conf.js';
 import { createProgressBar } from './xl_create_progress.js';
 import { parse_config_data } from './xl_parse_config.js';
 import type { Out } from './xl_info.js';
@@ -78,18 +76,12 @@ export async function main_create(ctx: libxl_ctx, o: CreateOptions, env: CreateE
   }
   let data = '';
   if (o.config_file !== '/dev/null') {
-    try {
-      const buf = readFileSync(o.config_file);
-      if (buf.length > XLU_CFG_MAX_BYTES) {
-        stderr(`Failed to read config file: ${o.config_file}: File too large\n`);
-        return -LIBXL_ERROR.ERROR_FAIL;
-      }
-      data = buf.toString('utf8');
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      stderr(`Failed to read config file: ${o.config_file}: ${err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EACCES' ? 'Permission denied' : err.message}\n`);
+    const r = read_config_file(o.config_file);
+    if (!('data' in r)) {
+      stderr(r.error);
       return -LIBXL_ERROR.ERROR_FAIL;
     }
+    data = r.data;
   }
   // Extra key=value settings go after the file, so the last assignment (theirs) wins.
   if (o.extra.length > 0) data += `\n${o.extra.map((x) => `${x}\n`).join('')}\n`;
