@@ -23,7 +23,7 @@ import {
   type libxl_domain_type,
   type libxl_logger,
 } from './libxl_types.js';
-import { libxl_bitmap_alloc, libxl_bitmap_set, libxl_get_max_cpus } from './libxl_utils.js';
+import { libxl__strtoul_u32, libxl_bitmap_alloc, libxl_bitmap_set, libxl_get_max_cpus } from './libxl_utils.js';
 import { libxl__xs_get_dompath, libxl__xs_libxl_path, libxl__xs_mknod, libxl__xs_transaction, libxl__xs_write_checked, libxl__xs_writev, xs_rm_ignored } from './libxl_xshelp.js';
 
 /** HVM_MAX_VCPUS (public/hvm/hvm_info_table.h); libxl compares avail_vcpus' size in bytes with it. */
@@ -196,9 +196,9 @@ export function libxl__domain_config_setdefault_host(d_config: libxl_domain_conf
   }
 }
 
-/** libxl_cpupool_qualifier_to_cpupoolid: all digits is an id, else a pool name (only Pool-0 exists). */
+/** Port of libxl_cpupool_qualifier_to_cpupoolid: one or more digits is an id (qualifier_to_id), else a pool name (only Pool-0 exists). */
 async function cpupool_qualifier_to_id(ctx: libxl_ctx, p: string): Promise<number | null> {
-  if (/^\d*$/.test(p)) return Number(BigInt.asUintN(32, BigInt(p === '' ? '0' : p)));
+  if (/^\d+$/.test(p)) return libxl__strtoul_u32(p);
   for (const id of [0]) if ((await libxl_cpupoolid_to_name(ctx, id)) === p) return id;
   return null;
 }

@@ -20,7 +20,7 @@ import { LibxlError, xcOrFail } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 import type { libxl_logger } from './libxl_types.js';
 import { libxl__xs_get_dompath, libxl__xs_libxl_path, libxl__xs_read, xs_rm_ignored } from './libxl_xshelp.js';
-import { libxl_bitmap_alloc, libxl_cpu_bitmap_alloc, libxl_bitmap_is_empty, libxl_get_max_cpus, type libxl_bitmap } from './libxl_utils.js';
+import { libxl__strtoul_u32, libxl_bitmap_alloc, libxl_cpu_bitmap_alloc, libxl_bitmap_is_empty, libxl_get_max_cpus, type libxl_bitmap } from './libxl_utils.js';
 
 /** LIBXL_SHUTDOWN_REASON_UNKNOWN */
 export const LIBXL_SHUTDOWN_REASON_UNKNOWN = -1;
@@ -252,11 +252,7 @@ export async function libxl_name_to_domid(ctx: libxl_ctx, name: string): Promise
 
 /** Port of libxl_domain_qualifier_to_domid: all digits is a domid (strtoul), else a name. */
 export async function libxl_domain_qualifier_to_domid(ctx: libxl_ctx, name: string): Promise<number> {
-  if (/^\d*$/.test(name)) {
-    const v = BigInt(name === '' ? '0' : name);
-    const ul = v > 0xffffffffffffffffn ? 0xffffffffffffffffn : v; // strtoul saturates at ULONG_MAX
-    return Number(BigInt.asUintN(32, ul)); // into a uint32_t
-  }
+  if (/^\d*$/.test(name)) return libxl__strtoul_u32(name); // "" is domid 0, as in C
   return libxl_name_to_domid(ctx, name);
 }
 

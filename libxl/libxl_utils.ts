@@ -54,6 +54,12 @@ export function libxl_bitmap_to_hex_string(b: libxl_bitmap): string {
   return `0x${[...b.map].reverse().map((x) => x.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** strtoul(digits, NULL, 10) stored in a uint32_t, as libxl's qualifier parsers do: saturates at ULONG_MAX, then truncates. */
+export function libxl__strtoul_u32(digits: string): number {
+  const v = BigInt(digits === '' ? '0' : digits);
+  return Number(BigInt.asUintN(32, v > 0xffffffffffffffffn ? 0xffffffffffffffffn : v));
+}
+
 /** libxl_get_max_cpus / _nodes / _online_cpus: a libxc failure is ERROR_FAIL. */
 export function libxl_get_max_cpus(ctx: libxl_ctx): Promise<number> {
   return xcOrFail('libxl_get_max_cpus', xc_get_max_cpus(ctx.xch));

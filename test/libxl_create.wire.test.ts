@@ -337,6 +337,20 @@ describe('libxl_domain_create_new: HVM with automatic NUMA placement', () => {
     expect(await libxl_domain_need_memory(h.ctx, d)).toBe(71680);
     expect(d.b_info.shadow_memkb).toBe(-1); // the caller's config is not defaulted
   });
+
+  it('pool_name: digits are a pool id (strtoul into a uint32_t), a name is looked up, an empty qualifier is a name', async () => {
+    const pool = (name: string): libxl_domain_config => {
+      const d = hvm('pool', 64, 2);
+      d.c_info.pool_name = name;
+      return d;
+    };
+    expect(await libxl_domain_need_memory(h.ctx, pool('0'))).toBe(71680);
+    expect(await libxl_domain_need_memory(h.ctx, pool('Pool-0'))).toBe(71680);
+    expect(await libxl_domain_need_memory(h.ctx, pool('4294967296'))).toBe(71680); // 2^32 truncates to pool 0
+    expect(await errorOf(libxl_domain_need_memory(h.ctx, pool('1')))).toMatchObject({ code: 'ERROR_INVAL', message: 'Illegal pool specified: 1' });
+    // qualifier_to_id wants at least one digit: "" is a pool name, and no pool has it.
+    expect(await errorOf(libxl_domain_need_memory(h.ctx, pool('')))).toMatchObject({ code: 'ERROR_INVAL', message: 'Illegal pool specified: ' });
+  });
 });
 
 describe('libxl_domain_create_new failures leave the host exactly as before', () => {
