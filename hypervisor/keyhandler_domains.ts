@@ -189,6 +189,7 @@ function arch_dump_vcpu_info(p: Printk, d: Domain, v: Vcpu): void {
   p(d.hap ? `    paging assistance: hap, ${long ? 4 : 1} levels` : `    paging assistance: shadowed ${long ? '4-on-4' : '2-on-3'}`);
 }
 
+/** The per-vCPU body of dump_domains' loop (xen/common/keyhandler.c). */
 function dump_vcpu(p: Printk, d: Domain, v: Vcpu): void {
   const ran = vcpu_has_run(v);
   // poll_evtchn and upcall_pending are 0 on an idle guest; the upcall mask is set until the guest
@@ -210,6 +211,7 @@ function dirty_cpumask(xen: Xen, d: Domain): Bitmap {
   return m;
 }
 
+/** The per-domain body of dump_domains' first loop (xen/common/keyhandler.c). */
 function dump_domain(p: Printk, xen: Xen, d: Domain): void {
   p(`General information for domain ${d.domain_id}:`);
   // domain_kill's domain_pause adds one to the controller's pauses.
