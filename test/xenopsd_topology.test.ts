@@ -236,29 +236,21 @@ describe('numa_affinity_policy', () => {
 // Figures worked by hand from memory.ml: shadow = max 1 (trunc (ceil((256·vcpus + 2·static_max) / 256) × mult)),
 // overhead = 1 + 1 + shadow + ceil(38·vcpus / 256) (+ shim), required = target + overhead, claim = build_start · 256.
 describe('Memory_model (memory.ml)', () => {
-  it('HVM 4 GiB, 2 vCPUs, 8 MiB video, multiplier 1', () => {
-    // shadow: ceil((512 + 8192) / 256) = 34; overhead 1 + 1 + 34 + ceil(76/256)=1 → 37
-    expect(HVM.full_config(4096, 8, 4096, 2, 1.0)).toEqual({
-      build_max_mib: 4088,
-      build_start_mib: 4088,
-      xen_max_mib: 4097,
-      shadow_mib: 34,
-      required_host_free_mib: 4133,
-      overhead_mib: 37,
-      build_claim_pages: 4088 * 256,
-    });
-  });
-  it('HVM started ballooned down (target 512 of 1024), multiplier 1.5 truncates', () => {
-    // shadow: ceil((256 + 2048) / 256) = 9, × 1.5 = 13.5 → 13; overhead 1 + 1 + 13 + 1 = 16
-    expect(HVM.full_config(1024, 4, 512, 1, 1.5)).toEqual({
-      build_max_mib: 1020,
-      build_start_mib: 508,
-      xen_max_mib: 1025,
-      shadow_mib: 13,
-      required_host_free_mib: 528,
-      overhead_mib: 16,
-      build_claim_pages: 130048,
-    });
+  it.each([
+    [
+      'HVM 4 GiB, 2 vCPUs, 8 MiB video, multiplier 1',
+      // shadow: ceil((512 + 8192) / 256) = 34; overhead 1 + 1 + 34 + ceil(76/256)=1 → 37
+      [4096, 8, 4096, 2, 1.0],
+      { build_max_mib: 4088, build_start_mib: 4088, xen_max_mib: 4097, shadow_mib: 34, required_host_free_mib: 4133, overhead_mib: 37, build_claim_pages: 4088 * 256 },
+    ],
+    [
+      'HVM started ballooned down (target 512 of 1024), multiplier 1.5 truncates',
+      // shadow: ceil((256 + 2048) / 256) = 9, × 1.5 = 13.5 → 13; overhead 1 + 1 + 13 + 1 = 16
+      [1024, 4, 512, 1, 1.5],
+      { build_max_mib: 1020, build_start_mib: 508, xen_max_mib: 1025, shadow_mib: 13, required_host_free_mib: 528, overhead_mib: 16, build_claim_pages: 130048 },
+    ],
+  ] as const)('%s', (_name, [static_max, video, target, vcpus, multiplier], want) => {
+    expect(HVM.full_config(static_max, video, target, vcpus, multiplier)).toEqual(want);
   });
   it('HVM 16 GiB, 8 vCPUs; 40 vCPUs round the per-vCPU pages up', () => {
     // shadow: (2048 + 32768) / 256 = 136 exactly; overhead 1 + 1 + 136 + ceil(304/256)=2 → 140
