@@ -68,16 +68,22 @@ export function setvnumainfo(d: Domain, v: xen_domctl_vnuma): number {
   const vcpu_to_vnode = v.vcpu_to_vnode.read(v.nr_vcpus);
   if (typeof vdistance === 'number' || typeof vcpu_to_vnode === 'number' || typeof vmemrange === 'number') return neg('EFAULT');
   if (vcpu_to_vnode.some((n) => n >= v.nr_vnodes)) return neg('E2BIG');
-  const vnode_to_pnode = v.vnode_to_pnode.read(v.nr_vnodes);
-  if (typeof vnode_to_pnode === 'number') return neg('EFAULT');
-  if (vnode_to_pnode.some((p) => p >= MAX_NUMNODES)) return neg('E2BIG');
+  // vnode_to_pnode is copied and checked one entry at a time: a bad pnode before the end of a
+  // short buffer is -E2BIG, not -EFAULT.
+  const vnode_to_pnode: number[] = [];
+  for (let i = 0; i < v.nr_vnodes; i++) {
+    const p = v.vnode_to_pnode.at(i);
+    if (p < 0) return neg('EFAULT');
+    if (p >= MAX_NUMNODES) return neg('E2BIG');
+    vnode_to_pnode.push(p);
+  }
   if (vmemrange.some((r) => r.flags !== 0)) return neg('EINVAL');
   d.vnuma = {
     nr_vnodes: v.nr_vnodes,
     nr_vmemranges: v.nr_vmemranges,
     vdistance: [...vdistance],
     vcpu_to_vnode: [...vcpu_to_vnode],
-    vnode_to_pnode: [...vnode_to_pnode],
+    vnode_to_pnode,
     vmemrange: vmemrange.map((r) => ({ ...r })),
   };
   return 0;

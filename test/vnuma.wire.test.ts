@@ -52,6 +52,8 @@ describe('XEN_DOMCTL_setvnumainfo and XENMEM_get_vnumainfo', () => {
     expect(await set(2, 2, 4, ranges, dist, [0, 0, 1, 2])).toBe('E2BIG'); // vcpu_to_vnode >= nr_vnodes
     expect(await set(2, 2, 4, ranges, dist, v2v, [2, 64])).toBe('E2BIG'); // pnode >= MAX_NUMNODES
     expect(await set(2, 2, 4, ranges, dist, v2v, [2, 0xff])).toBe('E2BIG'); // NUMA_NO_NODE too
+    expect(await set(2, 2, 4, ranges, dist, v2v, [64])).toBe('E2BIG'); // pnodes are read one by one: the bad one before the fault
+    expect(await set(2, 2, 4, ranges, dist, v2v, [2])).toBe('EFAULT'); // a good one, then the fault
     expect(await set(2, 2, 4, [ranges[0]!, { ...ranges[1]!, flags: 1 }])).toBe('EINVAL'); // vmemrange flags
     expect(await set(2, 3, 4)).toBe('EFAULT'); // the caller's list holds only 2 ranges
     expect(await set(2, 2, 4, ranges, dist, [0, 0, 1, 5], [])).toBe('E2BIG'); // the vCPU map is checked before vnode_to_pnode is read
