@@ -15,7 +15,7 @@ import { LIBXL_MAXMEM_CONSTANT, libxl__domain_need_memory_calculate, libxl__get_
 import { libxl__get_numa_candidate, placement_cmpf } from './libxl_numa.js';
 import { LIBXL_DOMAIN_TYPE, libxl_defbool_val, type libxl_domain_config, type libxl_logger, type libxl_domain_build_info, type libxl_domain_type } from './libxl_types.js';
 import {
-  libxl_bitmap_alloc,
+  libxl_bitmap_and,
   libxl_bitmap_is_empty,
   libxl_bitmap_reset,
   libxl_bitmap_set_any,
@@ -25,7 +25,6 @@ import {
   libxl_node_bitmap_alloc,
   libxl_node_to_cpumap,
   libxl_nodemap_to_cpumap,
-  type libxl_bitmap,
 } from './libxl_utils.js';
 import { LIBXL_XS_TRANSACTION_MAX_RETRIES, libxl__xs_get_dompath, libxl__xs_read, libxl__xs_transaction_commit, libxl__xs_transaction_start, libxl__xs_writev } from './libxl_xshelp.js';
 
@@ -48,13 +47,6 @@ export const libxl__domain_build_state_init = (): libxl__domain_build_state => (
 /** b_info with its type, as the C struct carries it (b_info->type; here c_info.type): a read-only view. */
 export const typed_build_info = (d: libxl_domain_config): Readonly<libxl_domain_build_info> & { type: libxl_domain_type } => ({ ...d.b_info, type: d.c_info.type });
 
-/** libxl_bitmap_and: sized for the larger map, bits set in both. */
-function bitmap_and(a: libxl_bitmap, b: libxl_bitmap): libxl_bitmap {
-  const r = libxl_bitmap_alloc(Math.max(a.size, b.size) * 8);
-  for (let i = 0; i < Math.min(a.size, b.size); i++) r.map[i] = a.map[i]! & b.map[i]!;
-  return r;
-}
-
 /**
  * Port of numa_place_domain: the candidate search over the domain's cpupool (the whole pool
  * even with a hard affinity, which only has to meet the pool: xen-userspace.md §0.4), needing
@@ -67,7 +59,7 @@ async function numa_place_domain(ctx: libxl_ctx, domid: number, d_config: libxl_
   const cpupool_info = await libxl_cpupool_info(ctx, cpupool);
   const map = cpupool_info.cpumap;
   if (info.vcpu_hard_affinity.length !== 0) {
-    const cpumap = bitmap_and(info.vcpu_hard_affinity[0]!, cpupool_info.cpumap);
+    const cpumap = libxl_bitmap_and(info.vcpu_hard_affinity[0]!, cpupool_info.cpumap);
     if (libxl_bitmap_is_empty(cpumap)) {
       log('error', "Hard affinity completely outside of domain's cpupool!");
       throw new LibxlError('ERROR_INVAL', "Hard affinity completely outside of domain's cpupool!");

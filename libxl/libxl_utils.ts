@@ -49,6 +49,13 @@ export function libxl_bitmap_is_empty(b: libxl_bitmap): boolean {
   return b.map.every((x) => x === 0);
 }
 
+/** Port of libxl_bitmap_and: sized for the larger map, the bits set in both. */
+export function libxl_bitmap_and(a: libxl_bitmap, b: libxl_bitmap): libxl_bitmap {
+  const r = libxl_bitmap_alloc(Math.max(a.size, b.size) * 8);
+  for (let i = 0; i < Math.min(a.size, b.size); i++) r.map[i] = a.map[i]! & b.map[i]!;
+  return r;
+}
+
 /** "0x" then the bytes from most to least significant, %02x each. */
 export function libxl_bitmap_to_hex_string(b: libxl_bitmap): string {
   return `0x${[...b.map].reverse().map((x) => x.toString(16).padStart(2, '0')).join('')}`;

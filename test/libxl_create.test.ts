@@ -6,7 +6,7 @@ import { libxl__domain_build_info_setdefault, libxl__domain_config_setdefault_ho
 import { LibxlError } from '../libxl/libxl_error.js';
 import { libxl__domain_need_memory_calculate, libxl__get_targetmem_fudge } from '../libxl/libxl_mem.js';
 import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, libxl_domain_config_init, type libxl_domain_config, type libxl_domain_type } from '../libxl/libxl_types.js';
-import { libxl__strtoul_u32, libxl_bitmap_alloc, libxl_bitmap_set, libxl_bitmap_test } from '../libxl/libxl_utils.js';
+import { libxl__strtoul_u32, libxl_bitmap_alloc, libxl_bitmap_and, libxl_bitmap_set, libxl_bitmap_test } from '../libxl/libxl_utils.js';
 
 const HOST: libxl_setdefault_host = {
   physinfo: { cap_hap: true, cap_shadow: true, cap_hvm_directio: false, cap_vpmu: false, cap_gnttab_v1: true, cap_gnttab_v2: true },
@@ -190,6 +190,18 @@ describe('libxl__domain_config_setdefault', () => {
     const p = config(LIBXL_DOMAIN_TYPE.PVH, 65536);
     libxl__domain_build_info_setdefault(p, HOST);
     expect(p.b_info.shadow_memkb).toBe(LIBXL_MEMKB_DEFAULT);
+  });
+});
+
+describe('libxl_bitmap_and', () => {
+  it('is as large as the larger map; bits past the smaller one are clear', () => {
+    const a = libxl_bitmap_alloc(16);
+    const b = libxl_bitmap_alloc(8);
+    for (const i of [1, 3, 9]) libxl_bitmap_set(a, i);
+    for (const i of [3, 4]) libxl_bitmap_set(b, i);
+    const r = libxl_bitmap_and(a, b);
+    expect(r.size).toBe(2);
+    expect([...r.map]).toEqual([1 << 3, 0]);
   });
 });
 
