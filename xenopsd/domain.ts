@@ -227,27 +227,23 @@ export class Xenopsd {
       const vm = NUMARequest.make({ memory, vcpus, cores });
       const p = plan(host, nodea, vm);
       if (p === null) this.debug(`NUMA-aware placement failed for domid ${domid}`);
-      const set_vcpu_affinity = async (cpus: CPUSet | null): Promise<void> => {
-        if (cpus === null) {
-          this.debug(`${fn}: not setting vcpu affinity for domain ${domid}`);
-          return;
-        }
+      // Xen only allows a single node when using memory claims, or none at all.
+      const node = p?.nodes.length === 1 ? p.nodes[0] : undefined;
+      if (p === null || node === undefined) {
+        this.debug(`${fn}: domain ${domid} can't fit a single NUMA node, falling back to default behaviour`);
+        return null;
+      }
+      // set_vcpu_affinity: its None case ("not setting vcpu affinity") needs a failed plan, which never gets here.
+      const set_vcpu_affinity = async (cpus: CPUSet): Promise<void> => {
         this.debug(`${fn}: setting vcpu affinity for domain ${domid}: ${dumpSeq(cpus.elements())}`);
         const mask = cpus.toMask();
         for (let i = 0; i < vcpus; i++) await this.set_affinity(aff, domid, i, mask);
       };
-      const memory_plan = p?.nodes ?? [];
-      const node = memory_plan[0];
-      // Xen only allows a single node when using memory claims, or none at all.
-      if (memory_plan.length !== 1 || node === undefined) {
-        this.debug(`${fn}: domain ${domid} can't fit a single NUMA node, falling back to default behaviour`);
-        return null;
-      }
       const nr_pages = Math.ceil(memory / PAGE);
       this.debug(`NUMAClaim domid ${domid}: local claim on node ${node}: ${nr_pages} pages`);
       const r = await domain_claim_pages(this.xcext, domid, nr_pages, NumaNode.from(node));
       if (r.ok) {
-        await set_vcpu_affinity(p?.affinity ?? null);
+        await set_vcpu_affinity(p.affinity);
         return { node, memory };
       }
       if (r.error.code === 'ENOMEM') {
@@ -255,7 +251,7 @@ export class Xenopsd {
         return null;
       }
       this.debug(`NUMAClaim domid ${domid}: local claim not available: ${r.error.fn}: ${error_message(r.error.code)}`);
-      await set_vcpu_affinity(p?.affinity ?? null);
+      await set_vcpu_affinity(p.affinity);
       return null;
     });
   }
