@@ -11,9 +11,9 @@ import { MonotonicClock } from '../server/clock.js';
 import { startServer } from '../server/server.js';
 import { parseCommand, processOut } from './io.js';
 import { CLAIMS, TOOLSTACKS } from './storm/boot_storm.js';
-import { bootStormMain, numaMain, type BootStormOpts } from './storm/commands.js';
+import { bootStormMain, DEFAULT_MEMORY_MIB, DEFAULT_VMS, numaMain, type BootStormOpts } from './storm/commands.js';
 import { MAX_BUILDERS } from './storm/scheduler.js';
-import { MAX_VMS, MAX_VM_MIB, MAX_VM_VCPUS, MIN_VM_MIB } from './storm/workload.js';
+import { DEFAULT_VCPUS, MAX_VMS, MAX_VM_MIB, MAX_VM_VCPUS, MIN_VM_MIB } from './storm/workload.js';
 import { loadTopology } from './topology_source.js';
 import { main as xlMain } from './xl.js';
 
@@ -158,9 +158,9 @@ export async function main(args: string[]): Promise<number> {
     .option('--topology <preset|file>', `embedded host: a preset (${PRESET_NAMES.join(', ')}) or a topology file (default ${DEFAULT_PRESET})`)
     .option('--dom0-mem <size>', "embedded host: Xen's dom0_mem= (default 4096M)")
     .option('--address <addr>', 'run against this server instead of an embedded host')
-    .option('--vms <n>', `VMs to boot, 1 to ${MAX_VMS} (default 40)`, intIn(1, MAX_VMS))
-    .option('--memory <MiB>', `memory per VM, ${MIN_VM_MIB} to ${MAX_VM_MIB} MiB (default 4096)`, intIn(MIN_VM_MIB, MAX_VM_MIB))
-    .option('--vcpus <n>', `vCPUs per VM, 1 to ${MAX_VM_VCPUS} (default 2)`, intIn(1, MAX_VM_VCPUS))
+    .option('--vms <n>', `VMs to boot, 1 to ${MAX_VMS} (default ${DEFAULT_VMS})`, intIn(1, MAX_VMS))
+    .option('--memory <MiB>', `memory per VM, ${MIN_VM_MIB} to ${MAX_VM_MIB} MiB (default ${DEFAULT_MEMORY_MIB})`, intIn(MIN_VM_MIB, MAX_VM_MIB))
+    .option('--vcpus <n>', `vCPUs per VM, 1 to ${MAX_VM_VCPUS} (default ${DEFAULT_VCPUS})`, intIn(1, MAX_VM_VCPUS))
     .option('--mix <file>', 'a JSON list of {"count", "memory", "vcpus"} instead of --vms/--memory/--vcpus')
     .option('--concurrency <c>', `builders alive at once, 1 to ${MAX_BUILDERS} (default: all VMs, at most ${MAX_BUILDERS})`, intIn(1, MAX_BUILDERS))
     .option('--toolstack <t>', `${TOOLSTACKS.join(', ')}`, oneOf(TOOLSTACKS), 'xenopsd')

@@ -28,7 +28,7 @@ export interface XlGlobalConfig {
   numa_placement_policy: libxl_numa_placement_policy;
 }
 
-export const NUMA_PLACEMENT_POLICIES: readonly libxl_numa_placement_policy[] = ['libxl', 'first-fit', 'best-fit', 'worst-fit'];
+const NUMA_PLACEMENT_POLICIES: readonly libxl_numa_placement_policy[] = ['libxl', 'first-fit', 'best-fit', 'worst-fit'];
 
 /** A fatal error xl prints and exits 1 on (the message is printed already). */
 export class XlExit extends Error {

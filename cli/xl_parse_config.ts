@@ -29,13 +29,13 @@ import { XlExit, type XlGlobalConfig } from './xl_conf.js';
 import { CpurangeError, parse_cpurange, strtoul10, ULONG_MAX } from './xl_parse.js';
 
 /** xenemu bound on vcpus/maxvcpus for the bitmaps xl allocates (libxl then allows 128 for HVM). */
-export const XL_MAX_VCPUS = 4096;
+const XL_MAX_VCPUS = 4096;
 /** xenemu bound on one vnuma `vcpus=` range (C would loop until it wraps). */
-export const XL_MAX_VNUMA_RANGE = 1 << 20;
+const XL_MAX_VNUMA_RANGE = 1 << 20;
 
 /** xenemu bound on the MiB keys (memory, maxmem, shadow_memory, videoram): libxl's KiB fields
  *  are doubles here, exact below 2^53; C's l * 1024 wraps into a uint64 instead. */
-export const XL_MAX_MEMORY_MB = 2 ** 43 - 1;
+const XL_MAX_MEMORY_MB = 2 ** 43 - 1;
 
 export interface ParseConfigOpts {
   stderr: (s: string) => void;

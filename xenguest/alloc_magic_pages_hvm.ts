@@ -4,10 +4,10 @@ import { xc_domain_populate_physmap_exact } from '../libxc/xc_memory.js';
 import type { xc_dom_image } from './xc_dom.js';
 
 /** X86_HVM_NR_SPECIAL_PAGES and X86_HVM_END_SPECIAL_REGION (xenguest.h). */
-export const X86_HVM_NR_SPECIAL_PAGES = 8;
-export const X86_HVM_END_SPECIAL_REGION = 0xff000;
+const X86_HVM_NR_SPECIAL_PAGES = 8;
+const X86_HVM_END_SPECIAL_REGION = 0xff000;
 /** The ioreq-server pages a device-model guest gets below the special pages (NR_IOREQ_SERVER_PAGES). */
-export const NR_IOREQ_SERVER_PAGES = 8;
+const NR_IOREQ_SERVER_PAGES = 8;
 
 /** SPECIALPAGE_* indexes (xg_dom_x86.c). */
 export const SPECIALPAGE = { PAGING: 0, ACCESS: 1, SHARING: 2, BUFIOREQ: 3, XENSTORE: 4, IOREQ: 5, IDENT_PT: 6, CONSOLE: 7 } as const;

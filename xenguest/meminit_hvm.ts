@@ -7,18 +7,18 @@ import type { ErrnoName } from '../proto/public/errno.js';
 import { XENMEMF_exact_node, XENMEMF_get_node, XENMEMF_populate_on_demand } from '../proto/public/xenmem_flags.js';
 import type { xc_dom_image } from './xc_dom.js';
 
-export const PAGE_SHIFT = 12;
+const PAGE_SHIFT = 12;
 /** SUPERPAGE_1GB_SHIFT / _NR_PFNS and SUPERPAGE_2MB_* (xg_private.h). */
-export const SUPERPAGE_1GB_SHIFT = 18;
-export const SUPERPAGE_1GB_NR_PFNS = 1 << SUPERPAGE_1GB_SHIFT;
-export const SUPERPAGE_2MB_SHIFT = 9;
-export const SUPERPAGE_2MB_NR_PFNS = 1 << SUPERPAGE_2MB_SHIFT;
+const SUPERPAGE_1GB_SHIFT = 18;
+const SUPERPAGE_1GB_NR_PFNS = 1 << SUPERPAGE_1GB_SHIFT;
+const SUPERPAGE_2MB_SHIFT = 9;
+const SUPERPAGE_2MB_NR_PFNS = 1 << SUPERPAGE_2MB_SHIFT;
 /** The 2 MiB path takes at most four extents (8 MiB) per iteration, as Xen's max_pages. */
 const MAX_2MB_EXTENTS_PER_PASS = 4;
 /** Pages below the VGA hole that a device-model guest gets populated first (0xA0000 bytes). */
-export const VGA_HOLE_START_PFN = 0xa0;
+const VGA_HOLE_START_PFN = 0xa0;
 /** First page after the VGA hole (0xC0000 bytes); ranges starting at 0 resume here. */
-export const VGA_HOLE_END_PFN = 0xc0;
+const VGA_HOLE_END_PFN = 0xc0;
 const FOUR_GIB = 2 ** 32;
 
 const FN = 'meminit_hvm';

@@ -81,7 +81,7 @@ const errText = (e: unknown): string => {
 };
 
 /** Whether the server takes XenServer's per-node claims: a zero-page node claim for dom0 succeeds only there. */
-export async function supportsNodeClaims(xch: xc_interface): Promise<boolean> {
+async function supportsNodeClaims(xch: xc_interface): Promise<boolean> {
   try {
     await xc_domain_claim_pages_node(xch, 0, 0, 0);
     return true;

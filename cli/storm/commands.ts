@@ -16,8 +16,6 @@ import { MAX_BUILDERS } from './scheduler.js';
 import { renderHtml, renderSvg } from './svg.js';
 import { DEFAULT_VCPUS, MAX_MIX_BYTES, WorkloadError, expand, parseMix, uniform } from './workload.js';
 
-export { DEFAULT_VCPUS };
-
 export interface BootStormOpts {
   topology?: string;
   dom0Mem?: string;

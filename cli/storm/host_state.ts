@@ -7,12 +7,12 @@ import { XEN_VCPUAFFINITY } from '../../proto/public/domctl.js';
 import type { DomainState, HostState, NodeState } from './report.js';
 
 /** Bounds: domains listed per getdomaininfolist batch and in all; names longer than this are cut. */
-export const DOMAINS_PER_BATCH = 256;
-export const MAX_DOMAINS = 32768;
+const DOMAINS_PER_BATCH = 256;
+const MAX_DOMAINS = 32768;
 const MAX_NAME = 128;
 const INVALID_NODE = 0xff;
 
-export async function readNodes(xch: xc_interface): Promise<NodeState[]> {
+async function readNodes(xch: xc_interface): Promise<NodeState[]> {
   const n = await xc_numainfo(xch, 0, null, null);
   const meminfo: xc_meminfo_t[] = new Array(n).fill(null).map(() => ({ memsize: 0n, memfree: 0n }));
   await xc_numainfo(xch, n, meminfo, null);
@@ -48,7 +48,7 @@ async function softCpus(xch: xc_interface, domid: number): Promise<number[]> {
   return out;
 }
 
-export async function readDomain(xch: xc_interface, xsh: xs_handle | null, domid: number, tot_pages: number, nodes: readonly NodeState[]): Promise<DomainState> {
+async function readDomain(xch: xc_interface, xsh: xs_handle | null, domid: number, tot_pages: number, nodes: readonly NodeState[]): Promise<DomainState> {
   const pages = new Array<number>(nodes.length).fill(0);
   await xc_domain_numa_get_node_pages(xch, domid, nodes.length, pages);
   const name = xsh === null ? null : await xs_read(xsh, XBT_NULL, `/local/domain/${domid}/name`).catch(() => null);

@@ -58,7 +58,7 @@ export function stormSvgInput(s: StormOutputInput): SvgInput {
 }
 
 /** `xenemu numa`: every domain's row, the intended node read from its vCPU 0 soft affinity. */
-export function numaRows(h: HostState): DomainRow[] {
+function numaRows(h: HostState): DomainRow[] {
   return h.domains.map((d) => domainRow(d, h.nodes.length));
 }
 

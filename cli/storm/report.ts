@@ -27,7 +27,7 @@ export interface HostState {
 }
 
 /** A node counts toward xapi's "nodes" of a domain when it holds more than this many pages (Xenctrlext.DomainNuma.state). */
-export const XAPI_NODE_PAGES_THRESHOLD = 4096;
+const XAPI_NODE_PAGES_THRESHOLD = 4096;
 
 export interface DomainRow {
   domid: number | null;
