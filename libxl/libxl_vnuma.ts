@@ -54,11 +54,6 @@ function setBits(b: libxl_bitmap): number[] {
   return bits;
 }
 
-/** Port of libxl__vnuma_configured. */
-export function libxl__vnuma_configured(b_info: libxl_vnuma_build_info): boolean {
-  return b_info.vnuma_nodes.length !== 0;
-}
-
 /** Port of check_vnuma_affinity: warn only, when the CPUs' nodes are not exactly {pnode}. */
 function check_vnuma_affinity(host: libxl_vnuma_host, vcpu: number, pnode: number, affinity: libxl_bitmap, kind: string, log: LibxlVnumaLog): void {
   if (host.cpu_to_node === null) {

@@ -31,31 +31,12 @@ export async function libxl__xs_read(ctx: libxl_ctx, t: number, path: string): P
   }
 }
 
-/** Port of libxl__xs_read_checked: ENOENT is null, any other failure ERROR_FAIL. */
-export async function libxl__xs_read_checked(ctx: libxl_ctx, t: number, path: string): Promise<string | null> {
-  try {
-    return await xs_read(ctx.xsh, t, path);
-  } catch (e) {
-    throw new LibxlError('ERROR_FAIL', `xenstore read failed: \`${path}'`, { cause: e });
-  }
-}
-
 /** Port of libxl__xs_write_checked (and libxl__xs_printf, whose caller formats the value). */
 export async function libxl__xs_write_checked(ctx: libxl_ctx, t: number, path: string, value: string): Promise<void> {
   try {
     await xs_write(ctx.xsh, t, path, value);
   } catch (e) {
     throw new LibxlError('ERROR_FAIL', `xenstore write failed: \`${path}' = \`${value}'`, { cause: e });
-  }
-}
-
-/** Port of libxl__xs_rm_checked: a missing node is fine. */
-export async function libxl__xs_rm_checked(ctx: libxl_ctx, t: number, path: string): Promise<void> {
-  try {
-    await xs_rm(ctx.xsh, t, path);
-  } catch (e) {
-    if (isXs(e, 'ENOENT')) return;
-    throw new LibxlError('ERROR_FAIL', `xenstore rm failed: \`${path}'`, { cause: e });
   }
 }
 
