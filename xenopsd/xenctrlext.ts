@@ -118,14 +118,20 @@ export interface numainfo {
   distances: number[][];
 }
 
-/** Port of stub_xenctrlext_numainfo: asks the count, then fills; a libxc failure is raised (failwith_xc). */
-export async function numainfo(h: XenctrlextHandle): Promise<numainfo> {
+/** xc_numainfo twice, as both stubs call it: the node count, then the per-node memory (and distances when asked). */
+async function xc_numainfo_filled(h: XenctrlextHandle, distances: boolean): Promise<{ mem: xc_meminfo_t[]; dist: number[]; got: number }> {
   const n = checkCount('xc_numainfo', await xc_numainfo(h.xch, 0, null, null), MAX_NODES);
   const mem: xc_meminfo_t[] = Array.from({ length: n }, () => ({ memsize: 0n, memfree: 0n }));
-  const dist = new Array<number>(n * n).fill(0);
-  const got = checkCount('xc_numainfo', await xc_numainfo(h.xch, n, mem, dist), n);
+  const dist = new Array<number>(distances ? n * n : 0).fill(0);
+  const got = checkCount('xc_numainfo', await xc_numainfo(h.xch, n, mem, distances ? dist : null), n);
+  return { mem: mem.slice(0, got), dist, got };
+}
+
+/** Port of stub_xenctrlext_numainfo: asks the count, then fills; a libxc failure is raised (failwith_xc). */
+export async function numainfo(h: XenctrlextHandle): Promise<numainfo> {
+  const { mem, dist, got } = await xc_numainfo_filled(h, true);
   return {
-    memory: mem.slice(0, got).map((m) => ({ memfree: bytesNum('xc_numainfo', m.memfree), memsize: bytesNum('xc_numainfo', m.memsize) })),
+    memory: mem.map((m) => ({ memfree: bytesNum('xc_numainfo', m.memfree), memsize: bytesNum('xc_numainfo', m.memsize) })),
     distances: Array.from({ length: got }, (_row, i) => Array.from({ length: got }, (_col, j) => dist[i * got + j]!)),
   };
 }
@@ -201,10 +207,8 @@ export function numa_get_meminfo(h: XenctrlextHandle): Promise<outcome<node_memi
       const got = checkCount('xc_numa_meminfo', await xc_numa_meminfo(h.xch, count, mi), count);
       return mi.slice(0, got).map((m) => ({ size: bytesNum('xc_numa_meminfo', m.size), free: bytesNum('xc_numa_meminfo', m.free), claimed: bytesNum('xc_numa_meminfo', m.claimed) }));
     }
-    const n = checkCount('xc_numainfo', await xc_numainfo(h.xch, 0, null, null), MAX_NODES);
-    const mem: xc_meminfo_t[] = Array.from({ length: n }, () => ({ memsize: 0n, memfree: 0n }));
-    const got = checkCount('xc_numainfo', await xc_numainfo(h.xch, n, mem, null), n);
-    return mem.slice(0, got).map((m) => ({ size: bytesNum('xc_numainfo', m.memsize), free: bytesNum('xc_numainfo', m.memfree), claimed: 0 }));
+    const { mem } = await xc_numainfo_filled(h, false);
+    return mem.map((m) => ({ size: bytesNum('xc_numainfo', m.memsize), free: bytesNum('xc_numainfo', m.memfree), claimed: 0 }));
   });
 }
 
