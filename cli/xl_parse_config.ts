@@ -162,15 +162,9 @@ async function parse_vcpu_affinity(
   }
 }
 
-/** Port of parse_vnuma_config. */
-async function parse_vnuma_config(ctx: libxl_ctx, config: XLU_Config, d: libxl_domain_config, stderr: (s: string) => void): Promise<void> {
+/** Port of parse_vnuma_config; nr_nodes is the physinfo parse_config_data read. */
+async function parse_vnuma_config(ctx: libxl_ctx, config: XLU_Config, d: libxl_domain_config, nr_nodes: number, stderr: (s: string) => void): Promise<void> {
   const b = d.b_info;
-  let nr_nodes: number;
-  try {
-    nr_nodes = (await libxl_get_physinfo(ctx)).nr_nodes;
-  } catch {
-    return die(stderr, 'libxl_get_physinfo failed\n', 1);
-  }
   const vl = xlu_cfg_get_list(config, 'vnuma', true);
   if (vl.e !== 0 || !('value' in vl)) return;
   const vnuma = vl.value;
@@ -258,10 +252,12 @@ export async function parse_config_data(
   const { stderr } = opts;
   const c = d.c_info;
   const b = d.b_info;
+  // C asks for physinfo again in parse_vnuma_config; one answer serves both (the host does not change in between).
+  let nr_nodes: number;
   try {
-    await libxl_get_physinfo(ctx);
+    nr_nodes = (await libxl_get_physinfo(ctx)).nr_nodes;
   } catch {
-    die(stderr, 'libxl_get_physinfo failed\n', 1);
+    return die(stderr, 'libxl_get_physinfo failed\n', 1);
   }
   const config = xlu_cfg_init(stderr, config_source);
   const e = xlu_cfg_readdata(config, config_data);
@@ -321,7 +317,7 @@ export async function parse_config_data(
   const maxvcpus = ok(xlu_cfg_get_long(config, 'maxvcpus'));
   if (maxvcpus !== undefined) b.max_vcpus = maxvcpus;
 
-  await parse_vnuma_config(ctx, config, d, stderr);
+  await parse_vnuma_config(ctx, config, d, nr_nodes, stderr);
 
   // max_memkb and max_vcpus default to memory and vcpus when neither the key nor vnuma set them.
   if (b.max_memkb === LIBXL_MEMKB_DEFAULT) b.max_memkb = b.target_memkb;
