@@ -41,6 +41,7 @@ export function* take_same_distance(plans: Iterable<ValidPlan>): Generator<reado
   }
 }
 
+/** Port of the candidate filter in Softaffinity.plan (NUMA.candidates |> Seq.filter_map plan_valid), lazily. */
 function* valid_plans(host: NUMA, nodes: readonly NUMAResource[], vm: NUMARequest): Generator<ValidPlan> {
   for (const c of host.candidates()) {
     const p = plan_valid(nodes, vm, c);
