@@ -4,8 +4,8 @@
 // max_event_channels, mmio_hole, vga/stdvga, kernel/bootloader/firmware (checked only), plus
 // claim_mode and the placement policy from xl.conf. Where xl prints and exits, the
 // port prints the same text and throws XlExit with xl's code.
-import { randomBytes } from 'node:crypto';
 import { libxl_get_physinfo, type libxl_ctx } from '../libxl/libxl.js';
+import { libxl_uuid_generate } from '../libxl/libxl_create.js';
 import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, type libxl_domain_config } from '../libxl/libxl_types.js';
 import { libxl_bitmap_alloc, libxl_bitmap_set, libxl_cpu_bitmap_alloc, libxl_get_online_cpus, type libxl_bitmap } from '../libxl/libxl_utils.js';
 import type { libxl_vnode_info } from '../libxl/libxl_vnuma.js';
@@ -103,14 +103,6 @@ function split_pair(str: string, delim: string): [string, string] | null {
 function uuid_from_string(s: string): Uint8Array | null {
   if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s)) return null;
   return Uint8Array.from(Buffer.from(s.replaceAll('-', ''), 'hex'));
-}
-
-/** libxl_uuid_generate: a random (version 4) UUID. */
-function uuid_generate(): Uint8Array {
-  const u = Uint8Array.from(randomBytes(16));
-  u[6] = (u[6]! & 0x0f) | 0x40;
-  u[8] = (u[8]! & 0x3f) | 0x80;
-  return u;
 }
 
 /** xlu_cfg_replace_string: the string, or undefined (with the list warning) when absent or a list. */
@@ -294,7 +286,7 @@ export async function parse_config_data(
     const u = uuid_from_string(uuid);
     if (u === null) die(stderr, `Failed to parse UUID: ${uuid}\n`, 1);
     c.uuid = u!;
-  } else c.uuid = (opts.uuid_generate ?? uuid_generate)();
+  } else c.uuid = opts.uuid_generate?.() ?? libxl_uuid_generate(ctx);
 
   const oos = ok(xlu_cfg_get_defbool(config, 'oos'));
   if (oos !== undefined) c.oos = oos;

@@ -425,7 +425,7 @@ async function libxl__domain_build(ctx: libxl_ctx, d_config: libxl_domain_config
 }
 
 /** libxl_uuid_generate (uuid_generate): a random RFC 4122 version 4 UUID. */
-function libxl_uuid_generate(ctx: libxl_ctx): Uint8Array {
+export function libxl_uuid_generate(ctx: libxl_ctx): Uint8Array {
   const u = new Uint8Array(16);
   u.set(ctx.random_bytes(16).subarray(0, 16));
   u[6] = (u[6]! & 0x0f) | 0x40;
