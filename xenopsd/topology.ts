@@ -102,10 +102,6 @@ export class CPUSet {
     return mask;
   }
 
-  equals(o: CPUSet): boolean {
-    return this.ids.length === o.ids.length && this.ids.every((v, i) => o.ids[i] === v);
-  }
-
   /** Lexicographic order of the ascending elements (used only as a last-resort tie-break, see choose). */
   compare(o: CPUSet): number {
     const n = Math.min(this.ids.length, o.ids.length);
