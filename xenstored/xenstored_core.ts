@@ -1,7 +1,7 @@
 // The xenstore daemon (tools/xenstored/core.c): the node tree, path rules, permissions and the
 // request dispatcher. Pure: requests come in as xsd_sockmsg type + payload bytes, replies and
 // watch events go out the same way; no I/O, no clock, no randomness.
-import { DEFAULT_QUOTAS, DomainTable, PRIV_DOMID, domid_is_unprivileged, parse_domid, type XenstoredQuotas } from './xenstored_domain.js';
+import { DEFAULT_QUOTAS, DomainTable, PRIV_DOMID, domain_path, domid_is_unprivileged, parse_domid, type XenstoredQuotas } from './xenstored_domain.js';
 import { perm_for_conn, xenstore_perm_to_string, xenstore_strings_to_perms, type xs_permissions } from './xenstored_perms.js';
 import { NO_GENERATION, Transaction, type AccessedNode } from './xenstored_transaction.js';
 import { watch_matches, watch_path, type Watch, type WatchMatch } from './xenstored_watch.js';
@@ -86,6 +86,13 @@ export function get_strings(payload: Buffer, max: number): string[] {
 export function onearg(payload: Buffer): string | undefined {
   if (payload.length === 0 || payload.indexOf(0) !== payload.length - 1) return undefined;
   return payload.toString('latin1', 0, payload.length - 1);
+}
+
+/** onearg, then parse_domid: the one domid argument of a domain request; EINVAL otherwise. */
+function onearg_domid(payload: Buffer): number {
+  const arg = onearg(payload);
+  const domid = arg === undefined ? undefined : parse_domid(arg);
+  return domid ?? fail('EINVAL');
 }
 
 /** xenstore_count_strings. */
@@ -634,21 +641,19 @@ export class Xenstored {
 
   /** do_release: the domain's connections lose their watches and transactions; @releaseDomain fires. */
   private do_release(payload: Buffer): Buffer {
-    const arg = onearg(payload);
-    if (arg === undefined) fail('EINVAL');
-    const domid = parse_domid(arg!);
-    if (domid === undefined || domid === PRIV_DOMID) fail('EINVAL');
-    const d = this.domains.find_introduced(domid!);
+    const domid = onearg_domid(payload);
+    if (domid === PRIV_DOMID) fail('EINVAL');
+    const d = this.domains.find_introduced(domid);
     if (d === undefined) fail('ENOENT');
     for (const c of this.connections.values()) {
       if (c.domid !== domid) continue;
       this.conn_delete_all_watches(c);
       this.conn_delete_all_transactions(c);
     }
-    this.domain_tree_remove(domid!);
+    this.domain_tree_remove(domid);
     d!.introduced = false;
     d!.port = 0;
-    this.fire_special_watches('@releaseDomain', domid!);
+    this.fire_special_watches('@releaseDomain', domid);
     return ACK;
   }
 
@@ -681,20 +686,13 @@ export class Xenstored {
   }
 
   private do_get_domain_path(payload: Buffer): Buffer {
-    const arg = onearg(payload);
-    if (arg === undefined) fail('EINVAL');
-    const domid = parse_domid(arg!);
-    if (domid === undefined) fail('EINVAL');
-    return cstr(`/local/domain/${domid}`);
+    return cstr(domain_path(onearg_domid(payload)));
   }
 
   private do_is_domain_introduced(payload: Buffer): Buffer {
-    const arg = onearg(payload);
-    if (arg === undefined) fail('EINVAL');
-    const domid = parse_domid(arg!);
-    if (domid === undefined) fail('EINVAL');
+    const domid = onearg_domid(payload);
     const DOMID_SELF = 0x7ff0;
-    return cstr(domid === DOMID_SELF || this.domains.find_introduced(domid!) !== undefined ? 'T' : 'F');
+    return cstr(domid === DOMID_SELF || this.domains.find_introduced(domid) !== undefined ? 'T' : 'F');
   }
 
   // --- Introspection for tests and the toolstack's checks ------------------------------------
