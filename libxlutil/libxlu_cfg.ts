@@ -145,7 +145,7 @@ export function xlu_cfg_get_string(cfg: XLU_Config, n: string, dont_warn = false
 }
 
 /** strtol(s, &ep, 0): the value (saturated, with ERANGE) and how many characters were used. */
-export function strtol0(s: string): { value: bigint; used: number; erange: boolean } {
+function strtol0(s: string): { value: bigint; used: number; erange: boolean } {
   const m = /^([ \t\n\v\f\r]*)([+-]?)/.exec(s)!;
   let i = m[0].length;
   let base = 10;

@@ -192,7 +192,7 @@ export class CfgLexer {
 }
 
 /** How many characters strtoul(s, &ep, base) consumes (0 when it finds no digits). */
-export function strtoulLength(s: string, base: number): number {
+function strtoulLength(s: string, base: number): number {
   const m = (base === 16 ? /^[ \t\n\v\f\r]*[+-]?(?:0[xX](?=[0-9a-fA-F]))?[0-9a-fA-F]+/ : /^[ \t\n\v\f\r]*[+-]?[0-9]+/).exec(s);
   return m === null ? 0 : m[0].length;
 }
