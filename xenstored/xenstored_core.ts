@@ -26,7 +26,7 @@ export interface XsReply {
 }
 
 /** An error xenstored answers as an XS_ERROR reply. */
-export class XsdErr extends Error {
+class XsdErr extends Error {
   readonly code: XsdError;
   constructor(code: XsdError) {
     super(code);
@@ -62,7 +62,7 @@ export interface XenstoredOptions {
   max_connections?: number;
 }
 
-export const DEFAULT_MAX_CONNECTIONS = 1024;
+const DEFAULT_MAX_CONNECTIONS = 1024;
 
 /** Bytes of a C string argument: paths and tokens are byte strings, kept byte-exact. */
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -70,7 +70,7 @@ const cstr = (s: string): Buffer => Buffer.from(`${s}\0`, 'latin1');
 const ACK = cstr('OK');
 
 /** get_strings: up to `max` nul-terminated strings from the front of the payload. */
-export function get_strings(payload: Buffer, max: number): string[] {
+function get_strings(payload: Buffer, max: number): string[] {
   const out: string[] = [];
   let off = 0;
   while (out.length < max && off < payload.length) {
@@ -83,7 +83,7 @@ export function get_strings(payload: Buffer, max: number): string[] {
 }
 
 /** onearg: the payload must be one string with its nul at the very end. */
-export function onearg(payload: Buffer): string | undefined {
+function onearg(payload: Buffer): string | undefined {
   if (payload.length === 0 || payload.indexOf(0) !== payload.length - 1) return undefined;
   return payload.toString('latin1', 0, payload.length - 1);
 }
@@ -106,7 +106,7 @@ function count_strings(payload: Buffer): number {
 const VALID_CHARS = /^[A-Za-z0-9\-/_@]*$/;
 
 /** get_parent: "/" for a top-level node (and for a special name). */
-export function get_parent(name: string): string {
+function get_parent(name: string): string {
   const slash = name.lastIndexOf('/');
   return slash > 0 ? name.slice(0, slash) : '/';
 }
