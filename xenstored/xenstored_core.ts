@@ -435,13 +435,12 @@ export class Xenstored {
     // request's (and a transaction's) new nodes only when the request (transaction) ends, so
     // one request may pass the quota by up to its path depth; a transaction is checked at its end.
     const t = conn.transaction;
-    for (const node of created.slice().reverse()) {
-      if (this.domains.quota_add_exceeds(conn.domid, 'nodes', 1)) fail('ENOSPC');
-      if (this.domains.max_exceeds(conn.domid, 'node_size', node_size(node))) fail('ENOSPC');
-    }
+    const bottom_up = created.slice().reverse();
+    if (this.domains.quota_add_exceeds(conn.domid, 'nodes', 1)) fail('ENOSPC'); // the same answer for every node of the request
+    for (const node of bottom_up) if (this.domains.max_exceeds(conn.domid, 'node_size', node_size(node))) fail('ENOSPC');
     if (this.domains.max_exceeds(conn.domid, 'node_size', node_size(top))) fail('ENOSPC');
     if (t !== undefined) t.node_created = true;
-    for (const node of created.slice().reverse()) {
+    for (const node of bottom_up) {
       this.write_node(conn, node, true);
       this.nbentry(conn, node.perms[0]?.id ?? PRIV_DOMID, 1);
     }
