@@ -7,6 +7,7 @@ import { localUname, parseCommand, processOut } from './io.js';
 import { main_info, type Out, type Uname } from './xl_info.js';
 import { main_claims, main_list } from './xl_list.js';
 import { main_memmax } from './xl_mem.js';
+import { strtoll10 } from './xl_parse.js';
 import { main_debug_keys, main_dmesg } from './xl_misc.js';
 import { FindDomainError } from './xl_utils.js';
 import { main_vcpulist, main_vcpupin } from './xl_vcpu.js';
@@ -26,14 +27,14 @@ export interface XlEnv {
   uuid_generate?: () => Uint8Array;
 }
 
-/** Port of main_domname: strtol base 10, printed as the uint32_t it lands in. */
+/** Port of main_domname: strtol base 10 (a 64-bit long, saturating), printed as the uint32_t it lands in. */
 async function main_domname(ctx: libxl_ctx, arg: string, out: Out): Promise<number> {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(arg);
-  const domid = m === null ? 0 : Number(BigInt.asUintN(32, BigInt(m[1]!)));
-  if (m === null) {
+  const { value, rest } = strtoll10(arg);
+  if (rest === arg) {
     out.stderr('Invalid domain id.\n\n');
     return 1;
   }
+  const domid = Number(BigInt.asUintN(32, value));
   const name = await libxl_domid_to_name(ctx, domid);
   if (name === null) {
     out.stderr(`Can't get domain name of domain id '${domid}', maybe this domain does not exist.\n`);

@@ -82,7 +82,7 @@ const INT64_MIN = -(1n << 63n);
  * strtoll(s, &endptr, 10): leading white space, an optional sign, decimal digits; saturates at
  * the int64 limits. Without digits the value is 0 and the rest is the whole string.
  */
-function strtoll10(s: string): { value: bigint; rest: string } {
+export function strtoll10(s: string): { value: bigint; rest: string } {
   const m = /^([ \t\n\v\f\r]*)([+-]?)(\d+)/.exec(s);
   if (m === null) return { value: 0n, rest: s };
   let v = BigInt(m[3]!);

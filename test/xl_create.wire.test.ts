@@ -267,6 +267,8 @@ describe('xl create, list, domid, domname', () => {
     expect(await xl(['domid', 'nosuch'])).toEqual({ code: 1, stdout: '', stderr: "Can't get domid of domain name 'nosuch', maybe this domain does not exist.\n" });
     expect(await xl(['domname', '999'])).toEqual({ code: 1, stdout: '', stderr: "Can't get domain name of domain id '999', maybe this domain does not exist.\n" });
     expect(await xl(['domname', 'abc'])).toEqual({ code: 1, stdout: '', stderr: 'Invalid domain id.\n\n' });
+    // strtol saturates at LONG_MAX before the uint32_t conversion: 0xffffffff, not the value mod 2^32.
+    expect(await xl(['domname', '99999999999999999999'])).toEqual({ code: 1, stdout: '', stderr: "Can't get domain name of domain id '4294967295', maybe this domain does not exist.\n" });
     expect(await xl(['domname', '0'])).toEqual({ code: 0, stdout: 'Domain-0\n', stderr: '' });
   });
 });
