@@ -8,7 +8,6 @@ import {
   xc_domain_getinfo_single,
   xc_domain_max_vcpus,
   xc_domain_setmaxmem,
-  xc_get_cpumap_size,
   xc_physinfo,
   type xc_createdomain_config,
   type xc_interface,
@@ -389,7 +388,7 @@ export class Xenopsd {
         this.xch,
         domid,
         { mem_max_mib: req.memory.build_max_mib, mem_start_mib: req.memory.build_start_mib, mem_pnode: node, vcpus: req.vcpus, vcpu_affinity },
-        { mem_pnode: this.mem_pnode, cpumap_bytes: await xc_get_cpumap_size(this.xch), log: (l) => this.debug(`xenguest: ${l}`) },
+        { mem_pnode: this.mem_pnode, log: (l) => this.debug(`xenguest: ${l}`) },
       );
     } catch (e) {
       if (!isXenError(e) && !(e instanceof RangeError)) throw e;

@@ -4,11 +4,11 @@ import {
   XC_NUMA_NO_NODE,
   XenError,
   isXenError,
+  xc_cpumap_alloc,
   xc_cpumap_setcpu,
   xc_cputopoinfo,
   xc_domain_claim_pages_node,
   xc_domain_numa_get_node_pages,
-  xc_get_cpumap_size,
   xc_get_max_cpus,
   xc_get_max_nodes,
   xc_numa_meminfo,
@@ -250,7 +250,7 @@ export async function domain_numa_state(h: XenctrlextHandle, domid: number): Pro
 
 /** Port of populate_cpumap (xenctrlext_stubs.c): bit i for each true entry that fits the cpumap. */
 async function cpumapOf(h: XenctrlextHandle, mask: readonly boolean[]): Promise<Uint8Array> {
-  const map = new Uint8Array(await xc_get_cpumap_size(h.xch));
+  const map = await xc_cpumap_alloc(h.xch);
   mask.forEach((on, i) => {
     if (on) xc_cpumap_setcpu(i, map);
   });

@@ -1,7 +1,7 @@
 // The memory part of XenServer's xenguest HVM build (xenserver/xen.pg patches/xenguest.patch,
 // xenserver-next/xen xenguest: tools/xenguest/xenguest_stubs.c: stub_xc_hvm_build,
 // hvm_build_setup_mem, configure_vcpus), on xenemu's libxenguest port (xenguest/).
-import { xc_cpumap_setcpu, xc_vcpu_setaffinity, type xc_interface } from '../libxc/xenctrl.js';
+import { xc_cpumap_alloc, xc_cpumap_setcpu, xc_vcpu_setaffinity, type xc_interface } from '../libxc/xenctrl.js';
 import { XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
 import { XENMEMF_exact_node } from '../proto/public/xenmem_flags.js';
 import { alloc_magic_pages_hvm } from '../xenguest/alloc_magic_pages_hvm.js';
@@ -54,10 +54,10 @@ export function hvm_build_setup_mem(max_mib: number, start_mib: number): HvmLayo
 }
 
 /** Port of configure_vcpus' affinity part: character j of the string is pCPU j; up to the cpumap's bits. */
-async function configure_vcpus(xch: xc_interface, domid: number, affinity: readonly string[], cpumap_bytes: number): Promise<void> {
+async function configure_vcpus(xch: xc_interface, domid: number, affinity: readonly string[]): Promise<void> {
   for (const [vcpu, s] of affinity.entries()) {
-    const map = new Uint8Array(cpumap_bytes);
-    for (let j = 0; j < Math.min(s.length, cpumap_bytes * 8); j++) if (s[j] === '1') xc_cpumap_setcpu(j, map);
+    const map = await xc_cpumap_alloc(xch);
+    for (let j = 0; j < Math.min(s.length, map.length * 8); j++) if (s[j] === '1') xc_cpumap_setcpu(j, map);
     await xc_vcpu_setaffinity(xch, domid, vcpu, map, null, XEN_VCPUAFFINITY.HARD);
   }
 }
@@ -71,9 +71,9 @@ export async function hvm_build(
   xch: xc_interface,
   domid: number,
   args: HvmBuildArgs,
-  opts: { mem_pnode: MemPnodeHandling; cpumap_bytes: number; log: (line: string) => void },
+  opts: { mem_pnode: MemPnodeHandling; log: (line: string) => void },
 ): Promise<xc_dom_image> {
-  await configure_vcpus(xch, domid, args.vcpu_affinity.slice(0, args.vcpus), opts.cpumap_bytes);
+  await configure_vcpus(xch, domid, args.vcpu_affinity.slice(0, args.vcpus));
   const layout = hvm_build_setup_mem(args.mem_max_mib, args.mem_start_mib);
   // Bound: XENMEMF_node encodes nodes 0..254 (0xFF reads as "no node").
   if (args.mem_pnode !== null && (!Number.isInteger(args.mem_pnode) || args.mem_pnode < 0 || args.mem_pnode > 254)) throw new RangeError(`xenguest: -mem_pnode must be a node in [0, 254]: ${args.mem_pnode}`);
