@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CONTINUATION } from '../hypervisor/continuation.js';
-import type { Hypercall } from '../hypervisor/hypercall.js';
+import type { Hypercall, MulticallEntry } from '../hypervisor/hypercall.js';
 import type { DomId } from '../hypervisor/ids.js';
 import { HYPERVISOR } from '../hypervisor/public/xen.js';
 import type { Xen } from '../hypervisor/xen.js';
@@ -14,7 +14,7 @@ import type { multicall_ret } from '../proto/generated/xen/multicall_ret.js';
 import { Malformed } from './codec.js';
 import { domctlIn, domctlOut } from './codec_domctl.js';
 import { memoryOpIn, memoryOpOut } from './codec_memory.js';
-import { MEMOP_EXTENT_SHIFT } from '../hypervisor/public/memory.js';
+import { MEMOP_EXTENT_SHIFT, type xen_memory_op } from '../hypervisor/public/memory.js';
 import { entriesIn, entryIn, entryOut } from './codec_multicall.js';
 import { sysctlIn, sysctlOut } from './codec_sysctl.js';
 import { versionIn, versionOut } from './codec_version.js';
@@ -71,14 +71,37 @@ function unaryAsync<Req, Res>(xen: Xen, handle: (req: Req, caller: DomId) => Res
   };
 }
 
+/** Saves the memory_op cmds of a call (its own, or its entries' for a multicall), which
+ *  continuations rewrite as the caller's registers; the returned function puts them back. */
+function saveCmds(call: Hypercall): (() => void) | null {
+  if (call.op === HYPERVISOR.memory_op) {
+    const a = call.args as xen_memory_op;
+    const cmd = a.cmd;
+    return () => (a.cmd = cmd);
+  }
+  if (call.op !== HYPERVISOR.multicall) return null;
+  const ops = (call.args as MulticallEntry[]).filter((e) => e.call.op === HYPERVISOR.memory_op).map((e) => e.call.args as xen_memory_op);
+  const cmds = ops.map((a) => a.cmd);
+  return () => ops.forEach((a, i) => (a.cmd = cmds[i]!));
+}
+
 /**
  * Issues a hypercall slice by slice, yielding to the event loop between slices so that other
  * callers' hypercalls interleave, as other vCPUs run while one is preempted. If the calling
  * domain is destroyed meanwhile, its vCPU never resumes: the call ends with what was done.
+ * A call done in its first slice returns synchronously; the caller's memory_op cmds come back
+ * as sent either way.
  */
-export function hypercallPreemptible(xen: Xen, caller: DomId, call: Hypercall, doneSoFar: () => number): number | Promise<number> {
+function hypercallPreemptible(xen: Xen, caller: DomId, call: Hypercall): number | Promise<number> {
+  const restore = saveCmds(call);
   const r = xen.hypercall_slice(caller, call);
-  return r === CONTINUATION ? continueHypercall(xen, caller, call, doneSoFar) : r;
+  if (r !== CONTINUATION) {
+    restore?.();
+    return r;
+  }
+  // What a memory_op has done is in its continued cmd; a multicall's rc is 0 whatever ran.
+  const doneSoFar = (): number => (call.op === HYPERVISOR.memory_op ? (call.args as xen_memory_op).cmd >>> MEMOP_EXTENT_SHIFT : 0);
+  return continueHypercall(xen, caller, call, doneSoFar).finally(() => restore?.());
 }
 
 async function continueHypercall(xen: Xen, caller: DomId, call: Hypercall, doneSoFar: () => number): Promise<number> {
@@ -105,12 +128,8 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
     }),
     memory_op: unaryAsync(xen, (req, caller) => {
       const args = memoryOpIn(req);
-      const cmd = args.cmd;
-      const reply = (rc: number): memory_op_ret => {
-        args.cmd = cmd; // a continuation rewrote the caller's registers, not its struct
-        return { rc, op: memoryOpOut(args) };
-      };
-      const rc = hypercallPreemptible(xen, caller, { op: HYPERVISOR.memory_op, args }, () => args.cmd >>> MEMOP_EXTENT_SHIFT);
+      const reply = (rc: number): memory_op_ret => ({ rc, op: memoryOpOut(args) });
+      const rc = hypercallPreemptible(xen, caller, { op: HYPERVISOR.memory_op, args });
       return typeof rc === 'number' ? reply(rc) : rc.then(reply);
     }),
     xen_version: unary(xen, (req, caller) => {
@@ -120,15 +139,8 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
     }),
     multicall: unaryAsync(xen, (req, caller) => {
       const entries = entriesIn(req.call_list);
-      const cmds = entries.map((e) => (e.call.op === HYPERVISOR.memory_op ? (e.call.args as { cmd: number }).cmd : 0));
-      const reply = (rc: number): multicall_ret => {
-        // Continuations rewrote the entries' registers, not the caller's structs.
-        entries.forEach((e, i) => {
-          if (e.call.op === HYPERVISOR.memory_op) (e.call.args as { cmd: number }).cmd = cmds[i]!;
-        });
-        return { rc, call_list: entries.map(entryOut) };
-      };
-      const rc = hypercallPreemptible(xen, caller, { op: HYPERVISOR.multicall, args: entries }, () => 0);
+      const reply = (rc: number): multicall_ret => ({ rc, call_list: entries.map(entryOut) });
+      const rc = hypercallPreemptible(xen, caller, { op: HYPERVISOR.multicall, args: entries });
       return typeof rc === 'number' ? reply(rc) : rc.then(reply);
     }),
     hypercall_stream: (stream) => {
@@ -139,9 +151,7 @@ export function hypervisorHandlers(xen: Xen): HypervisorHandlers {
         try {
           if (UNDECODABLE in req) throw new Malformed(req[UNDECODABLE]);
           const entry = { call: entryIn(req), result: 0 };
-          const cmd = entry.call.op === HYPERVISOR.memory_op ? (entry.call.args as { cmd: number }).cmd : 0;
-          entry.result = await hypercallPreemptible(xen, callerOf(xen, stream.metadata), entry.call, () => (entry.call.args as { cmd: number }).cmd >>> MEMOP_EXTENT_SHIFT);
-          if (entry.call.op === HYPERVISOR.memory_op) (entry.call.args as { cmd: number }).cmd = cmd;
+          entry.result = await hypercallPreemptible(xen, callerOf(xen, stream.metadata), entry.call);
           stream.write(entryOut(entry));
         } catch (e) {
           stream.emit('error', statusOf(e));

@@ -8,7 +8,7 @@ import type { xen_memory_reservation } from '../proto/generated/xen/xen_memory_r
 import { XENMEMF_exact_node, XENMEMF_node, XENMEMF_vnode } from '../proto/public/xenmem_flags.js';
 import { useHost, type Host } from './harness.js';
 import type { multicall_entry } from '../proto/generated/xen/multicall_entry.js';
-import { domctl, DOMCTL_V, memoryOp, multicall, physinfoReq, sysctl } from './wire.js';
+import { domctl, DOMCTL_V, memoryOp, multicall, physinfoReq, stream, sysctl } from './wire.js';
 
 const DOMID_ANY = 0x7ff5;
 const DOMID_SELF = 0x7ff0;
@@ -449,6 +449,17 @@ describe('long reservations are sliced with continuations and interleave (hyperc
     expect((await info(h, a)).tot).toBe(17 + ra[1]! * 2 ** 18);
     await destroy(h, a);
     await destroy(h, b);
+  });
+
+  it('through hypercall_stream too, a continued memory_op, alone or in a multicall, comes back with the caller\'s cmd', async () => {
+    const d = await create(h, HVM, 0xffffffff);
+    // Six extents against this host's budget of four a slice: the last two are a continuation.
+    const populate = (base: number): multicall_entry => ({ op: 12, memory_op: { cmd: POPULATE, reservation: res(d, 6, 9, 0, gfns(6, 9, base)) } });
+    const [alone, inList] = await stream(client(h), [populate(0), { op: 13, multicall: { call_list: [populate(1 << 20)] } }]);
+    expect([alone!.result, alone!.memory_op!.cmd]).toEqual(['6', POPULATE]);
+    expect([inList!.result, inList!.multicall!.call_list[0]!.result, inList!.multicall!.call_list[0]!.memory_op!.cmd]).toEqual(['0', '6', POPULATE]);
+    expect((await info(h, d)).tot).toBe(12 * 512);
+    await destroy(h, d);
   });
 
   it('a continued call ends with what was done if its caller is destroyed between slices', async () => {
