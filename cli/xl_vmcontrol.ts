@@ -74,15 +74,12 @@ export async function main_create(ctx: libxl_ctx, o: CreateOptions, env: CreateE
     stderr('Config file not specified and none in save file\n');
     return -LIBXL_ERROR.ERROR_INVAL;
   }
-  let data = '';
-  if (o.config_file !== '/dev/null') {
-    const r = read_config_file(o.config_file);
-    if (!('data' in r)) {
-      stderr(r.error);
-      return -LIBXL_ERROR.ERROR_FAIL;
-    }
-    data = r.data;
+  const r = read_config_file(o.config_file);
+  if (!('data' in r)) {
+    stderr(r.error);
+    return -LIBXL_ERROR.ERROR_FAIL;
   }
+  let data = r.data;
   // Extra key=value settings go after the file, so the last assignment (theirs) wins.
   if (o.extra.length > 0) data += `\n${o.extra.map((x) => `${x}\n`).join('')}\n`;
 

@@ -104,6 +104,9 @@ describe('xl create -n (dry run)', () => {
     // The global -N is the same dry run; -q drops the "Parsing config" line.
     const n = await xl(['-N', 'create', '-q', cfg, 'vcpus=1', 'maxvcpus=2']);
     expect(n).toEqual({ code: 0, stdout: PINNED_JSON, stderr: '' });
+    // /dev/null reads as empty: every setting from the command line.
+    const devnull = await xl(['-N', 'create', '-q', '/dev/null', 'name="pinned"', 'type="hvm"', 'memory=256', 'vcpus=1', 'maxvcpus=2', 'cpus_soft="nodes:1"', 'pool="Pool-0"']);
+    expect(devnull).toEqual({ code: 0, stdout: PINNED_JSON, stderr: '' });
   });
 
   it('a second file is a usage error (exit 2), as is a file after -f', async () => {
