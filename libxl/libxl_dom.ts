@@ -22,6 +22,7 @@ import {
   libxl_bitmap_test,
   libxl_cpu_bitmap_alloc,
   libxl_cpumap_to_nodemap,
+  libxl_for_each_set_bit,
   libxl_node_bitmap_alloc,
   libxl_node_to_cpumap,
   libxl_nodemap_to_cpumap,
@@ -71,7 +72,7 @@ async function numa_place_domain(ctx: libxl_ctx, domid: number, d_config: libxl_
   if (candidate === null) return;
   info.nodemap.map.set(candidate.nodemap.map.subarray(0, info.nodemap.size)); // libxl_bitmap_copy (equal sizes)
   await libxl_cpumap_to_nodemap(ctx, cpupool_info.cpumap, cpupool_nodemap);
-  for (let i = 0; i < info.nodemap.size * 8; i++) if (libxl_bitmap_test(info.nodemap, i) && !libxl_bitmap_test(cpupool_nodemap, i)) libxl_bitmap_reset(info.nodemap, i);
+  for (const i of libxl_for_each_set_bit(info.nodemap)) if (!libxl_bitmap_test(cpupool_nodemap, i)) libxl_bitmap_reset(info.nodemap, i);
   log('detail', `NUMA placement candidate with ${candidate.nr_nodes} nodes, ${candidate.nr_cpus} cpus and ${Math.floor(candidate.free_memkb / 1024)} KB free selected`);
 }
 

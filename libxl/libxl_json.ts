@@ -11,7 +11,7 @@
 // extension b_info.numa_placement_policy is written after numa_placement when not 'libxl'.
 import { libxl_uuid_fmt } from './libxl_domain.js';
 import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, libxl_domain_type_to_string, type libxl_defbool, type libxl_domain_config } from './libxl_types.js';
-import { libxl_bitmap_test, type libxl_bitmap } from './libxl_utils.js';
+import { libxl_for_each_set_bit, type libxl_bitmap } from './libxl_utils.js';
 
 type J = { t: 'map'; e: [string, J][] } | { t: 'array'; v: J[] } | { t: 'string'; s: string } | { t: 'raw'; s: string };
 
@@ -69,8 +69,7 @@ class Struct {
 const defbool = (b: libxl_defbool): J | null => (b === 'default' ? null : str(b ? 'True' : 'False'));
 /** libxl_bitmap_gen_json: the set bits; an empty map omitted. */
 function bitmap(b: libxl_bitmap): J | null {
-  const v: J[] = [];
-  for (let i = 0; i < b.size * 8; i++) if (libxl_bitmap_test(b, i)) v.push(int(i));
+  const v = [...libxl_for_each_set_bit(b)].map((i) => int(i));
   return v.length === 0 ? null : { t: 'array', v };
 }
 /** MemKB: written unless LIBXL_MEMKB_DEFAULT. */

@@ -6,7 +6,7 @@ import { libxl_get_cpu_topology, libxl_get_numainfo, type libxl_ctx, type libxl_
 import { libxl__domain_cpupool, libxl_cpupool_info } from './libxl_cpupool.js';
 import { libxl_domain_get_nodeaffinity, libxl_list_domain, libxl_list_vcpu } from './libxl_domain.js';
 import type { libxl_logger, libxl_numa_placement_policy } from './libxl_types.js';
-import { libxl_bitmap_alloc, libxl_bitmap_count_set, libxl_bitmap_set, libxl_bitmap_test, libxl_get_max_nodes, type libxl_bitmap } from './libxl_utils.js';
+import { libxl_bitmap_alloc, libxl_bitmap_count_set, libxl_bitmap_set, libxl_bitmap_test, libxl_for_each_set_bit, libxl_get_max_nodes, type libxl_bitmap } from './libxl_utils.js';
 
 /** libxl__numa_candidate (libxl_internal.h); free_memkb is a uint64 in C, here below 2^32 (see below). */
 export interface libxl__numa_candidate {
@@ -145,7 +145,7 @@ function cpumap_to_nodemap(tinfo: readonly libxl_cputopology[], cpumap: libxl_bi
 /** Port of nodemap_to_free_memkb: the KiB sum kept in a uint32_t, so it wraps above 4 TiB. */
 export function nodemap_to_free_memkb(ninfo: readonly libxl_numainfo[], nodemap: libxl_bitmap): number {
   let free = 0n;
-  for (let i = 0; i < nodemap.size * 8; i++) if (libxl_bitmap_test(nodemap, i)) free = (free + (ninfo[i]?.free ?? 0n) / 1024n) & 0xffffffffn;
+  for (const i of libxl_for_each_set_bit(nodemap)) free = (free + (ninfo[i]?.free ?? 0n) / 1024n) & 0xffffffffn;
   return Number(free);
 }
 
@@ -208,8 +208,7 @@ export function numa_candidate_search(host: numa_host_snapshot, req: numa_candid
   }
 
   // The i-th suitable node, so a combination of indexes maps to node ids (comb_get_nodemap).
-  const suitable: number[] = [];
-  for (let i = 0; i < suitable_nodemap.size * 8; i++) if (libxl_bitmap_test(suitable_nodemap, i)) suitable.push(i);
+  const suitable = [...libxl_for_each_set_bit(suitable_nodemap)];
 
   let best: libxl__numa_candidate | null = null;
   // Fewer nodes always win: the first size k that yields any candidate ends the search.

@@ -35,9 +35,14 @@ export function libxl_bitmap_set_none(b: libxl_bitmap): void {
   b.map.fill(0);
 }
 
+/** libxl_for_each_set_bit (libxl_utils.h): every set bit below size * 8, ascending. */
+export function* libxl_for_each_set_bit(b: libxl_bitmap): Generator<number> {
+  for (let i = 0; i < b.size * 8; i++) if (libxl_bitmap_test(b, i)) yield i;
+}
+
 export function libxl_bitmap_count_set(b: libxl_bitmap): number {
   let n = 0;
-  for (let i = 0; i < b.size * 8; i++) if (libxl_bitmap_test(b, i)) n++;
+  for (const _ of libxl_for_each_set_bit(b)) n++;
   return n;
 }
 

@@ -4,7 +4,7 @@
 import type { xen_vmemrange_t } from '../libxc/xenctrl.js';
 import { LibxlError } from './libxl_error.js';
 import { libxl_get_cpu_topology, libxl_get_numainfo, type libxl_ctx } from './libxl.js';
-import { libxl_bitmap_alloc, libxl_bitmap_count_set, libxl_bitmap_set, libxl_bitmap_test, libxl_get_max_nodes, type libxl_bitmap } from './libxl_utils.js';
+import { libxl_bitmap_alloc, libxl_bitmap_count_set, libxl_bitmap_set, libxl_bitmap_test, libxl_for_each_set_bit, libxl_get_max_nodes, type libxl_bitmap } from './libxl_utils.js';
 
 /** libxl_vnode_info (libxl_types.idl): one virtual node; num_distances is distances.length. */
 export interface libxl_vnode_info {
@@ -47,13 +47,6 @@ const noLog: LibxlVnumaLog = () => {};
 const GB4 = 1n << 32n;
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
-/** libxl_for_each_set_bit: every set bit below size * 8, ascending. */
-function setBits(b: libxl_bitmap): number[] {
-  const bits: number[] = [];
-  for (let i = 0; i < b.size * 8; i++) if (libxl_bitmap_test(b, i)) bits.push(i);
-  return bits;
-}
-
 /** Port of check_vnuma_affinity: warn only, when the CPUs' nodes are not exactly {pnode}. */
 function check_vnuma_affinity(host: libxl_vnuma_host, vcpu: number, pnode: number, affinity: libxl_bitmap, kind: string, log: LibxlVnumaLog): void {
   if (host.cpu_to_node === null) {
@@ -90,7 +83,7 @@ export function libxl__vnuma_config_check(host: libxl_vnuma_host, b_info: libxl_
   // A vCPU at or beyond max_vcpus rounded up to a byte is never seen twice: the bitmap ignores it.
   const cpumap = libxl_bitmap_alloc(b_info.max_vcpus);
   for (const v of nodes) {
-    for (const j of setBits(v.vcpus)) {
+    for (const j of libxl_for_each_set_bit(v.vcpus)) {
       if (libxl_bitmap_test(cpumap, j)) invalid(log, `Vcpu ${j} assigned more than once`);
       libxl_bitmap_set(cpumap, j);
     }
@@ -100,7 +93,7 @@ export function libxl__vnuma_config_check(host: libxl_vnuma_host, b_info: libxl_
   const hard = b_info.vcpu_hard_affinity ?? [];
   const soft = b_info.vcpu_soft_affinity ?? [];
   for (const v of nodes) {
-    for (const j of setBits(v.vcpus)) {
+    for (const j of libxl_for_each_set_bit(v.vcpus)) {
       if (hard.length > j) check_vnuma_affinity(host, j, v.pnode, hard[j]!, 'hard', log);
       if (soft.length > j) check_vnuma_affinity(host, j, v.pnode, soft[j]!, 'soft', log);
     }
