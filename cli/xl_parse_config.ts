@@ -6,6 +6,7 @@
 // port prints the same text and throws XlExit with xl's code.
 import { libxl_get_physinfo, type libxl_ctx } from '../libxl/libxl.js';
 import { libxl_uuid_generate } from '../libxl/libxl_create.js';
+import { HVM_BELOW_4G_MMIO_LENGTH, HVM_BELOW_4G_MMIO_START } from '../libxl/libxl_dom_layout.js';
 import { LIBXL_DOMAIN_TYPE, LIBXL_MEMKB_DEFAULT, LIBXL_VGA_INTERFACE_TYPE, type libxl_domain_config } from '../libxl/libxl_types.js';
 import { libxl_bitmap_alloc, libxl_bitmap_set, libxl_cpu_bitmap_alloc, libxl_get_online_cpus, type libxl_bitmap } from '../libxl/libxl_utils.js';
 import type { libxl_vnode_info } from '../libxl/libxl_vnuma.js';
@@ -343,9 +344,8 @@ export async function parse_config_data(
     const hole = ok(xlu_cfg_get_long(config, 'mmio_hole'));
     if (hole !== undefined) {
       b.u.hvm.mmio_hole_memkb = hole * 1024;
-      // HVM_BELOW_4G_MMIO_LENGTH (256 MiB) .. HVM_BELOW_4G_MMIO_START (0xF0000000), in bytes.
       const bytes = BigInt(hole) * 1024n * 1024n;
-      if (bytes < 0x10000000n || bytes > 0xf0000000n) die(stderr, `ERROR: invalid value ${hole} for "mmio_hole"\n`, 1);
+      if (bytes < HVM_BELOW_4G_MMIO_LENGTH || bytes > HVM_BELOW_4G_MMIO_START) die(stderr, `ERROR: invalid value ${hole} for "mmio_hole"\n`, 1);
     }
   }
   if (c.type === LIBXL_DOMAIN_TYPE.PV || c.type === LIBXL_DOMAIN_TYPE.PVH) {
