@@ -9,7 +9,7 @@ import { libxl_bitmap_alloc, libxl_bitmap_set } from '../libxl/libxl_utils.js';
 import { xc_domain_getinfo_single } from '../libxc/xenctrl.js';
 import { capture, useHost } from './harness.js';
 
-function hvm(name: string, mib: number): libxl_domain_config {
+function hvm(name: string, memory_mib: number): libxl_domain_config {
   const d = libxl_domain_config_init();
   d.c_info.type = LIBXL_DOMAIN_TYPE.HVM;
   d.c_info.name = name;
@@ -17,7 +17,7 @@ function hvm(name: string, mib: number): libxl_domain_config {
   d.b_info.avail_vcpus = libxl_bitmap_alloc(2);
   libxl_bitmap_set(d.b_info.avail_vcpus, 0);
   libxl_bitmap_set(d.b_info.avail_vcpus, 1);
-  d.b_info.max_memkb = d.b_info.target_memkb = mib * 1024;
+  d.b_info.max_memkb = d.b_info.target_memkb = memory_mib * 1024;
   d.b_info.claim_mode = true;
   return d;
 }
