@@ -6,7 +6,7 @@ import { libxl_get_cpu_topology, libxl_get_numainfo, type libxl_ctx, type libxl_
 import { libxl__domain_cpupool, libxl_cpupool_info } from './libxl_cpupool.js';
 import { libxl_domain_get_nodeaffinity, libxl_list_domain, libxl_list_vcpu } from './libxl_domain.js';
 import type { libxl_logger, libxl_numa_placement_policy } from './libxl_types.js';
-import { libxl_bitmap_alloc, libxl_bitmap_count_set, libxl_bitmap_set, libxl_bitmap_test, libxl_for_each_set_bit, libxl_get_max_nodes, type libxl_bitmap } from './libxl_utils.js';
+import { libxl_bitmap_alloc, libxl_bitmap_count_set, libxl_bitmap_set, libxl_bitmap_test, libxl_for_each_set_bit, libxl_get_max_nodes, cpumap_to_nodemap_topo, type libxl_bitmap } from './libxl_utils.js';
 
 /** libxl__numa_candidate (libxl_internal.h); free_memkb is a uint64 in C, here below 2^32 (see below). */
 export interface libxl__numa_candidate {
@@ -133,15 +133,6 @@ export function nr_vcpus_on_nodes(tinfo: readonly libxl_cputopology[], max_nodes
   return vcpus_on_node;
 }
 
-/** Port of libxl_cpumap_to_nodemap over a topology snapshot. */
-function cpumap_to_nodemap(tinfo: readonly libxl_cputopology[], cpumap: libxl_bitmap, max_nodes: number): libxl_bitmap {
-  const nodemap = libxl_bitmap_alloc(max_nodes);
-  tinfo.forEach((t, cpu) => {
-    if (libxl_bitmap_test(cpumap, cpu)) libxl_bitmap_set(nodemap, t.node);
-  });
-  return nodemap;
-}
-
 /** Port of nodemap_to_free_memkb: the KiB sum kept in a uint32_t, so it wraps above 4 TiB. */
 export function nodemap_to_free_memkb(ninfo: readonly libxl_numainfo[], nodemap: libxl_bitmap): number {
   let free = 0n;
@@ -191,7 +182,8 @@ export function numa_candidate_search(host: numa_host_snapshot, req: numa_candid
   const nr_nodes = ninfo.length;
   if (!search_applies(nr_nodes, log)) return null;
 
-  const suitable_nodemap = cpumap_to_nodemap(tinfo, req.suitable_cpumap, node_bits);
+  const suitable_nodemap = libxl_bitmap_alloc(node_bits);
+  cpumap_to_nodemap_topo(tinfo, req.suitable_cpumap, suitable_nodemap);
   const vcpus_on_node = nr_vcpus_on_nodes(tinfo, node_bits, req.suitable_cpumap, host.domains, nr_nodes);
 
   let min_nodes = req.min_nodes;

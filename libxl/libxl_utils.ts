@@ -1,7 +1,7 @@
 // libxl_bitmap and host-size helpers (tools/libs/light/libxl_utils.c).
 import { xc_get_max_cpus, xc_get_max_nodes, xc_get_online_cpus } from '../libxc/xenctrl.js';
 import { xcOrFail } from './libxl_error.js';
-import { libxl_get_cpu_topology, type libxl_ctx } from './libxl.js';
+import { libxl_get_cpu_topology, type libxl_ctx, type libxl_cputopology } from './libxl.js';
 
 /** libxl_bitmap: `size` bytes; bit n in map[n/8], mask 1 << (n%8). */
 export interface libxl_bitmap {
@@ -114,7 +114,11 @@ export async function libxl_node_to_cpumap(ctx: libxl_ctx, node: number, cpumap:
 
 /** Port of libxl_cpumap_to_nodemap: the node of every set CPU (an invalid node is a silent no-op). */
 export async function libxl_cpumap_to_nodemap(ctx: libxl_ctx, cpumap: libxl_bitmap, nodemap: libxl_bitmap): Promise<void> {
-  const tinfo = await libxl_get_cpu_topology(ctx);
+  cpumap_to_nodemap_topo(await libxl_get_cpu_topology(ctx), cpumap, nodemap);
+}
+
+/** libxl_cpumap_to_nodemap's work on a topology already read (libxl_numa.ts searches a snapshot). */
+export function cpumap_to_nodemap_topo(tinfo: readonly libxl_cputopology[], cpumap: libxl_bitmap, nodemap: libxl_bitmap): void {
   libxl_bitmap_set_none(nodemap);
   tinfo.forEach((t, cpu) => {
     if (libxl_bitmap_test(cpumap, cpu)) libxl_bitmap_set(nodemap, t.node);
