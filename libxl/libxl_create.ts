@@ -475,11 +475,12 @@ export async function libxl_domain_create_new(ctx: libxl_ctx, d_config: libxl_do
     await libxl__domain_build(ctx, d_config, domid, state, log, opts);
     return domid;
   } catch (e) {
-    if (made.domid === INVALID_DOMID) throw new LibxlError('ERROR_FAIL', e instanceof Error ? e.message : String(e), { cause: e });
-    try {
-      await libxl_domain_destroy(ctx, made.domid, log);
-    } catch {
-      log('error', `Domain ${made.domid}:unable to destroy domain following failed creation`);
+    if (made.domid !== INVALID_DOMID) {
+      try {
+        await libxl_domain_destroy(ctx, made.domid, log);
+      } catch {
+        log('error', `Domain ${made.domid}:unable to destroy domain following failed creation`);
+      }
     }
     throw new LibxlError('ERROR_FAIL', e instanceof Error ? e.message : String(e), { cause: e });
   }
