@@ -1,7 +1,7 @@
 // Reads the host's NUMA state for the locality report: node sizes and free memory
 // (xc_numainfo), CPUs per node (xc_cputopoinfo), every domain's pages per node
 // (xc_domain_numa_get_node_pages), its vCPU 0 soft affinity and its xenstore name.
-import { isXenError, xc_cpumap_alloc, xc_cputopoinfo, xc_domain_getinfolist, xc_domain_numa_get_node_pages, xc_numainfo, xc_vcpu_getaffinity, type xc_cputopo_t, type xc_interface, type xc_meminfo_t } from '../../libxc/xenctrl.js';
+import { isXenError, xc_cpumap_alloc, xc_cpumap_testcpu, xc_cputopoinfo, xc_domain_getinfolist, xc_domain_numa_get_node_pages, xc_numainfo, xc_vcpu_getaffinity, type xc_cputopo_t, type xc_interface, type xc_meminfo_t } from '../../libxc/xenctrl.js';
 import { xs_read, XBT_NULL, type xs_handle } from '../../libxenstore/xs.js';
 import { XEN_VCPUAFFINITY } from '../../proto/public/domctl.js';
 import type { DomainState, HostState, NodeState } from './report.js';
@@ -43,9 +43,7 @@ async function softCpus(xch: xc_interface, domid: number): Promise<number[]> {
     if (isXenError(e)) return []; // no vCPU 0 yet (a domain still being built)
     throw e;
   }
-  const out: number[] = [];
-  for (let i = 0; i < soft.length * 8; i++) if ((soft[i >> 3]! & (1 << (i & 7))) !== 0) out.push(i);
-  return out;
+  return Array.from({ length: soft.length * 8 }, (_, i) => i).filter((i) => xc_cpumap_testcpu(i, soft));
 }
 
 async function readDomain(xch: xc_interface, xsh: xs_handle | null, domid: number, tot_pages: number, nodes: readonly NodeState[]): Promise<DomainState> {
