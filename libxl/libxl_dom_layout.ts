@@ -3,20 +3,21 @@
 // fields of struct xc_dom_image are computed here and the hypercall is left to the caller,
 // except libxl__set_vnuma_info which makes it.
 import { xc_domain_setvnuma, type xen_vmemrange_t } from '../libxc/xenctrl.js';
+import { HVM_BELOW_4G_MMIO_LENGTH as E820_MMIO_LENGTH, HVM_BELOW_4G_MMIO_START as E820_MMIO_START } from '../proto/public/hvm_e820.js';
+import { X86_HVM_END_SPECIAL_REGION as XG_END_SPECIAL_REGION, X86_HVM_NR_SPECIAL_PAGES as XG_NR_SPECIAL_PAGES } from '../xenguest/alloc_magic_pages_hvm.js';
 import { LibxlError } from './libxl_error.js';
 import type { libxl_ctx } from './libxl.js';
 import { libxl_bitmap_test } from './libxl_utils.js';
 import { libxl__vnuma_build_vmemrange_hvm, libxl__vnuma_config_check_ctx, type LibxlVnumaLog, type libxl_vnuma_build_info } from './libxl_vnuma.js';
 
-/** public/hvm/e820.h: HVM_BELOW_4G_RAM_END = HVM_BELOW_4G_MMIO_START. */
-export const HVM_BELOW_4G_MMIO_START = 0xf0000000n;
-/** public/hvm/e820.h: 4G - HVM_BELOW_4G_MMIO_START. */
-export const HVM_BELOW_4G_MMIO_LENGTH = (1n << 32n) - HVM_BELOW_4G_MMIO_START;
+/** public/hvm/e820.h (proto/public/hvm_e820.ts), as the bigints this file computes in. */
+export const HVM_BELOW_4G_MMIO_START = BigInt(E820_MMIO_START);
+export const HVM_BELOW_4G_MMIO_LENGTH = BigInt(E820_MMIO_LENGTH);
 /** libxl_internal.h: LIBXL_VGA_HOLE_SIZE, in pages (0xA0000-0xC0000). */
 export const LIBXL_VGA_HOLE_SIZE = 0x20;
-/** xenguest.h: X86_HVM_NR_SPECIAL_PAGES, X86_HVM_END_SPECIAL_REGION (a PFN). */
-export const X86_HVM_NR_SPECIAL_PAGES = 8n;
-export const X86_HVM_END_SPECIAL_REGION = 0xff000n;
+/** xenguest.h: X86_HVM_NR_SPECIAL_PAGES, X86_HVM_END_SPECIAL_REGION (a PFN), as bigints. */
+export const X86_HVM_NR_SPECIAL_PAGES = BigInt(XG_NR_SPECIAL_PAGES);
+export const X86_HVM_END_SPECIAL_REGION = BigInt(XG_END_SPECIAL_REGION);
 /** libxl_arch.h: LAPIC_BASE_ADDRESS, ACPI_INFO_PHYSICAL_ADDRESS. */
 export const LAPIC_BASE_ADDRESS = 0xfee00000n;
 export const ACPI_INFO_PHYSICAL_ADDRESS = 0xfc000000n;

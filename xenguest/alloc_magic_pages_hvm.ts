@@ -4,8 +4,8 @@ import { xc_domain_populate_physmap_exact } from '../libxc/xc_memory.js';
 import type { xc_dom_image } from './xc_dom.js';
 
 /** X86_HVM_NR_SPECIAL_PAGES and X86_HVM_END_SPECIAL_REGION (xenguest.h). */
-const X86_HVM_NR_SPECIAL_PAGES = 8;
-const X86_HVM_END_SPECIAL_REGION = 0xff000;
+export const X86_HVM_NR_SPECIAL_PAGES = 8;
+export const X86_HVM_END_SPECIAL_REGION = 0xff000;
 /** The ioreq-server pages a device-model guest gets below the special pages (NR_IOREQ_SERVER_PAGES). */
 const NR_IOREQ_SERVER_PAGES = 8;
 

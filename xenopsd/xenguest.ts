@@ -5,11 +5,10 @@ import { xc_cpumap_alloc, xc_cpumap_setcpu, xc_vcpu_setaffinity, type xc_interfa
 import { XEN_VCPUAFFINITY } from '../proto/public/domctl.js';
 import { XENMEMF_exact_node } from '../proto/public/xenmem_flags.js';
 import { alloc_magic_pages_hvm } from '../xenguest/alloc_magic_pages_hvm.js';
+import { HVM_BELOW_4G_MMIO_LENGTH } from '../proto/public/hvm_e820.js';
 import { meminit_hvm } from '../xenguest/meminit_hvm.js';
 import { xc_dom_image_init, type xc_dom_image } from '../xenguest/xc_dom.js';
 
-/** public/hvm/e820.h HVM_BELOW_4G_MMIO_LENGTH: the MMIO hole xenguest starts from (bytes). */
-const HVM_BELOW_4G_MMIO_LENGTH = 0x10000000;
 const FOUR_GIB = 2 ** 32;
 /** Bound: the largest guest xenemu hosts (16 TiB), in MiB. */
 const MAX_GUEST_MIB = 16 * 1024 * 1024;
@@ -42,7 +41,7 @@ type HvmLayout = Pick<xc_dom_image, 'total_pages' | 'target_pages' | 'lowmem_end
 export function hvm_build_setup_mem(max_mib: number, start_mib: number): HvmLayout {
   for (const [what, v] of [['mem_max_mib', max_mib], ['mem_start_mib', start_mib]] as const)
     if (!Number.isInteger(v) || v < 0 || v > MAX_GUEST_MIB) throw new RangeError(`xenguest: ${what} must be an integer in [0, ${MAX_GUEST_MIB}]: ${v}`);
-  const mmio_size = HVM_BELOW_4G_MMIO_LENGTH;
+  const mmio_size = HVM_BELOW_4G_MMIO_LENGTH; // the MMIO hole xenguest starts from
   const mmio_start = FOUR_GIB - mmio_size;
   let lowmem_end = max_mib * 2 ** 20;
   let highmem_end = 0;
