@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { libxl_ctx } from '../libxl/libxl.js';
 import { LIBXL_DOMAIN_TYPE, type libxl_domain_type, type libxl_numa_placement_policy } from '../libxl/libxl_types.js';
-import { libxl_bitmap_is_empty, libxl_bitmap_set_any, libxl_cpu_bitmap_alloc, type libxl_bitmap } from '../libxl/libxl_utils.js';
+import { libxl_bitmap_and, libxl_bitmap_is_empty, libxl_bitmap_set_any, libxl_cpu_bitmap_alloc, type libxl_bitmap } from '../libxl/libxl_utils.js';
 import { ok, strerror, xlu_cfg_get_long, xlu_cfg_get_string, xlu_cfg_init, xlu_cfg_readdata, XLU_CFG_MAX_BYTES, EFBIG } from '../libxlutil/libxlu_cfg.js';
 import { CpurangeError, parse_cpurange } from './xl_parse.js';
 
@@ -132,14 +132,6 @@ export async function parse_global_config(ctx: libxl_ctx, configfile: string, da
   return g;
 }
 
-const bitmap_and = (a: libxl_bitmap, b: libxl_bitmap): libxl_bitmap => {
-  // libxl_bitmap_and: the result is as large as the larger map, bits past the smaller are clear.
-  const size = Math.max(a.size, b.size);
-  const map = new Uint8Array(size);
-  for (let i = 0; i < Math.min(a.size, b.size); i++) map[i] = a.map[i]! & b.map[i]!;
-  return { size, map };
-};
-
 /** Port of apply_global_affinity_masks: AND every map with vm.cpumask and the type's mask. */
 export function apply_global_affinity_masks(g: XlGlobalConfig, type: libxl_domain_type, maps: libxl_bitmap[], stderr: (s: string) => void): void {
   let type_mask: libxl_bitmap;
@@ -150,7 +142,7 @@ export function apply_global_affinity_masks(g: XlGlobalConfig, type: libxl_domai
     throw new XlExit(1);
   }
   for (let i = 0; i < maps.length; i++) {
-    const b2 = bitmap_and(bitmap_and(maps[i]!, g.global_vm_affinity_mask), type_mask);
+    const b2 = libxl_bitmap_and(libxl_bitmap_and(maps[i]!, g.global_vm_affinity_mask), type_mask);
     if (libxl_bitmap_is_empty(b2)) {
       stderr('vcpu hard affinity map is empty\n');
       throw new XlExit(1);
